@@ -1,0 +1,162 @@
+using Microsoft.ML.Blip2.Configuration;
+using Microsoft.ML.Blip2.Modeling.Language;
+using Microsoft.ML.Blip2.Modeling.Language.T5;
+using Microsoft.ML.Blip2.Modeling.Layers;
+using Microsoft.ML.Blip2.Modeling.Loading;
+using Microsoft.ML.Blip2.Modeling.Outputs;
+using Microsoft.ML.Blip2.Modeling.QFormer;
+using Microsoft.ML.Blip2.Modeling.Vision;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Blip2.Modeling;
+
+/// <summary>
+/// What <see cref="Blip2Model"/> and <see cref="Blip2ForConditionalGeneration"/> share: the module tree
+/// (<c>vision_model</c>, <c>query_tokens</c>, <c>qformer</c>, <c>language_projection</c>, <c>language_model</c>) and the
+/// forward pass from pixels (+ prompt) to language-model logits.
+/// </summary>
+public abstract class Blip2WithLanguageModel : Blip2Module
+{
+#pragma warning disable IDE1006
+    private readonly Blip2VisionModel vision_model;
+    private Parameter query_tokens;
+    private readonly Blip2QFormerModel qformer;
+    private readonly Linear language_projection;
+    private readonly LanguageModel language_model;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates the tree with placeholder weights.</summary>
+    protected Blip2WithLanguageModel(string name, Blip2Config config, ModuleOptions options) : base(name)
+    {
+        Config = config;
+        vision_model = new Blip2VisionModel(config.VisionConfig, options);
+        query_tokens = options.NewParameter(1, config.NumQueryTokens, config.QFormerConfig.HiddenSize);
+        qformer = new Blip2QFormerModel(config.QFormerConfig, options);
+        language_model = LanguageModel.Create(config.TextConfig, options);
+        language_projection = new Linear(config.QFormerConfig.HiddenSize, language_model.InputEmbeddingSize, true, options);
+        RegisterComponents();
+    }
+
+    /// <summary>The configuration the model was built from.</summary>
+    public Blip2Config Config { get; }
+
+    /// <summary>The vision encoder.</summary>
+    public Blip2VisionModel VisionModel => vision_model;
+
+    /// <summary>The learned query tokens <c>[1, Q, H]</c>.</summary>
+    public Parameter QueryTokens => query_tokens;
+
+    /// <summary>The Q-Former.</summary>
+    public Blip2QFormerModel QFormer => qformer;
+
+    /// <summary>The projection from Q-Former width to the language model's embedding width.</summary>
+    public Linear LanguageProjection => language_projection;
+
+    /// <summary>The language model.</summary>
+    public LanguageModel LanguageModel => language_model;
+
+    /// <summary>The load plan for this tree: the language model's tied weights and redundant keys under <c>language_model.</c>.</summary>
+    protected static LoadPlan PlanFor(Blip2Config config)
+    {
+        var ties = config.TextConfig switch
+        {
+            OptConfig opt when opt.TieWordEmbeddings => new[] { ("language_model.lm_head.weight", "language_model.model.decoder.embed_tokens.weight") },
+            T5Config t5 when t5.TieWordEmbeddings => new[] { ("language_model.lm_head.weight", "language_model.shared.weight") },
+            _ => [],
+        };
+        var redundant = config.TextConfig is T5Config
+            ? T5ForConditionalGeneration.RedundantKeys.Select(k => "language_model." + k).ToArray()
+            : [];
+        return new LoadPlan(ties, [], redundant);
+    }
+
+    /// <summary>Vision → queries → projected queries <c>[B, Q, E]</c>.</summary>
+    public (VisionModelOutput Vision, QFormerOutput Queries, Tensor Projected) EncodeImage(Tensor pixelValues, bool interpolatePositionEncoding = false)
+    {
+        using var mode = InferenceMode.Enter(this);
+        using var scope = NewDisposeScope();
+        var (vision, queries) = ImageQuerying.Run(vision_model, query_tokens, qformer, pixelValues, interpolatePositionEncoding);
+        var projected = language_projection.Forward(queries.LastHiddenState);
+        vision.MoveToOuterScope();
+        queries.MoveToOuterScope();
+        return (vision, queries, projected.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Builds the language model's input embeddings and mask: the projected queries either replace the
+    /// <c>image_token_index</c> positions of <paramref name="inputIds"/> (new style) or are concatenated in front
+    /// (legacy style, also when <paramref name="alwaysConcatenate"/>).
+    /// </summary>
+    internal (Tensor Embeds, Tensor Mask) MergeImageAndText(Tensor projected, Tensor inputIds, Tensor? attentionMask, bool alwaysConcatenate)
+    {
+        using var scope = NewDisposeScope();
+        var embeds = language_model.EmbedTokens(inputIds);
+        var mask = attentionMask ?? ones_like(inputIds);
+        if (Config.ImageTokenIndex is int imageToken && !alwaysConcatenate)
+        {
+            var isImage = inputIds.eq(imageToken);
+            long count = isImage.sum().item<long>();
+            if (count != projected.shape[0] * projected.shape[1])
+                throw new ArgumentException(
+                    $"input_ids contain {count} image tokens (id {imageToken}) but {projected.shape[0]}×{projected.shape[1]} query embeddings must be placed; " +
+                    "prepend num_query_tokens image tokens to every row (Blip2Processor does this).", nameof(inputIds));
+            embeds = embeds.masked_scatter(isImage.unsqueeze(-1).expand_as(embeds), projected.to(embeds.dtype));
+        }
+        else
+        {
+            embeds = cat([projected.to(embeds.dtype), embeds], 1);
+            var queryMask = ones(projected.shape[0], projected.shape[1], dtype: mask.dtype, device: mask.device);
+            mask = cat([queryMask, mask], 1);
+        }
+        return (embeds.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The shared forward: image → queries → language model (+ loss with labels).</summary>
+    internal Blip2ForConditionalGenerationOutput ForwardCore(Tensor pixelValues, Tensor inputIds, Tensor? attentionMask,
+        Tensor? decoderInputIds, Tensor? decoderAttentionMask, Tensor? labels, bool interpolatePositionEncoding, bool alwaysConcatenate)
+    {
+        using var mode = InferenceMode.Enter(this);
+        using var scope = NewDisposeScope();
+        var (vision, queries, projected) = EncodeImage(pixelValues, interpolatePositionEncoding);
+        var (embeds, mask) = MergeImageAndText(projected, inputIds, attentionMask, alwaysConcatenate);
+        Tensor logits;
+        Tensor? loss = null, encoderHidden = null;
+        switch (language_model)
+        {
+            case CausalLanguageModel causal:
+                logits = causal.Forward(embeds, mask);
+                if (labels is not null)
+                {
+                    long labelLength = labels.shape[1];
+                    logits = logits.narrow(1, logits.shape[1] - labelLength, labelLength);
+                    loss = ShiftedCrossEntropy(logits, labels);
+                }
+                break;
+            case Seq2SeqLanguageModel seq2seq:
+                encoderHidden = seq2seq.Encode(embeds, mask);
+                var decoderIds = decoderInputIds
+                    ?? (labels is not null && seq2seq is T5ForConditionalGeneration t5 ? t5.ShiftRight(labels)
+                        : throw new ArgumentException("An encoder–decoder language model needs decoder_input_ids or labels.", nameof(decoderInputIds)));
+                logits = seq2seq.Decode(decoderIds, decoderAttentionMask, encoderHidden, mask);
+                if (labels is not null)
+                    loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]).to(ScalarType.Float32), labels.reshape(-1).to(ScalarType.Int64), ignore_index: -100);
+                break;
+            default:
+                throw new NotSupportedException($"Unsupported language model {language_model.GetType().Name}.");
+        }
+        var output = new Blip2ForConditionalGenerationOutput(loss, logits, vision, queries, projected, encoderHidden);
+        output.MoveToOuterScope();
+        return output;
+    }
+
+    /// <summary>Mean cross-entropy of logits[:, :-1] against labels[:, 1:], ignoring −100 (Hugging Face's causal-LM loss).</summary>
+    internal static Tensor ShiftedCrossEntropy(Tensor logits, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        long length = logits.shape[1];
+        var shiftLogits = logits.narrow(1, 0, length - 1).reshape(-1, logits.shape[2]).to(ScalarType.Float32);
+        var shiftLabels = labels.narrow(1, 1, length - 1).reshape(-1).to(ScalarType.Int64);
+        return nn.functional.cross_entropy(shiftLogits, shiftLabels, ignore_index: -100).MoveToOuterDisposeScope();
+    }
+}
