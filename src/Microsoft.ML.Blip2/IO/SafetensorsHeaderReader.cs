@@ -148,30 +148,23 @@ internal static class SafetensorsHeaderReader
             throw new SafetensorsException(path, name, $"entry must be an object with dtype, shape and data_offsets, found a JSON {value.ValueKind}.");
         }
 
-        JsonElement? dtypeElement = null, shapeElement = null, offsetsElement = null;
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (JsonProperty field in value.EnumerateObject())
         {
-            ref JsonElement? slot = ref dtypeElement;
-            switch (field.Name)
+            if (field.Name is not ("dtype" or "shape" or "data_offsets"))
             {
-                case "dtype": slot = ref dtypeElement; break;
-                case "shape": slot = ref shapeElement; break;
-                case "data_offsets": slot = ref offsetsElement; break;
-                default:
-                    throw new SafetensorsException(path, name, $"unexpected field '{field.Name}' (allowed: dtype, shape, data_offsets).");
+                throw new SafetensorsException(path, name, $"unexpected field '{field.Name}' (allowed: dtype, shape, data_offsets).");
             }
 
-            if (slot is not null)
+            if (!fields.TryAdd(field.Name, field.Value))
             {
                 throw new SafetensorsException(path, name, $"field '{field.Name}' appears more than once.");
             }
-
-            slot = field.Value;
         }
 
-        SafetensorsDType dtype = ReadDType(dtypeElement ?? throw Missing("dtype"), name, path);
-        long[] shape = ReadIntegers(shapeElement ?? throw Missing("shape"), "shape", name, path);
-        long[] offsets = ReadIntegers(offsetsElement ?? throw Missing("data_offsets"), "data_offsets", name, path);
+        SafetensorsDType dtype = ReadDType(Required("dtype"), name, path);
+        long[] shape = ReadIntegers(Required("shape"), "shape", name, path);
+        long[] offsets = ReadIntegers(Required("data_offsets"), "data_offsets", name, path);
         if (offsets.Length != 2)
         {
             throw new SafetensorsException(path, name, $"data_offsets must be [begin, end], found {offsets.Length} numbers.");
@@ -196,8 +189,10 @@ internal static class SafetensorsHeaderReader
 
         return new SafetensorsTensorInfo(name, dtype, Array.AsReadOnly(shape), begin, end);
 
-        SafetensorsException Missing(string field) =>
-            new(path, name, $"missing field '{field}' (required: dtype, shape, data_offsets).");
+        JsonElement Required(string field) =>
+            fields.TryGetValue(field, out JsonElement element)
+                ? element
+                : throw new SafetensorsException(path, name, $"missing field '{field}' (required: dtype, shape, data_offsets).");
     }
 
     private static SafetensorsDType ReadDType(JsonElement element, string name, string path)
