@@ -11,7 +11,8 @@ namespace Microsoft.ML.Blip2.Processing;
 /// Pillow 9.4's pixels for PNG and JPEG, with these mode rules: grayscale → L (1/2/4-bit gray expanded like Pillow),
 /// gray+alpha → LA (16-bit gray+alpha → RGBA, as Pillow), RGB → RGB, RGBA → RGBA, 16-bit channels keep their high
 /// byte (as Pillow), palette → RGB, or RGBA when the file has a tRNS chunk (Pillow reports "P"; its
-/// <c>convert('RGB')</c> gives the same colours), Adobe CMYK JPEG → RGB (Pillow reports "CMYK"; its
+/// <c>convert('RGB')</c> gives the same colours), CMYK JPEG → RGB (Pillow reports "CMYK" and, like SkiaSharp, assumes
+/// Adobe-inverted CMYK; its
 /// <c>convert('RGB')</c> gives the same colours). 16-bit grayscale PNG is rejected: Pillow opens it as 32-bit mode "I".
 /// Colour profiles and EXIF orientation are ignored, as by Pillow. Other formats SkiaSharp reads (BMP, GIF, WebP, ...)
 /// are decoded with the mode SkiaSharp reports (gray → L, opaque → RGB, otherwise RGBA).

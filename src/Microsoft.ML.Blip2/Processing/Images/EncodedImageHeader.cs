@@ -113,7 +113,7 @@ internal static class EncodedImageHeader
                 return data[componentsAt] switch
                 {
                     1 => ImageMode.L,
-                    // CMYK: Pillow reports "CMYK"; SkiaSharp's RGB equals Pillow's convert('RGB') for Adobe CMYK.
+                    // CMYK: Pillow reports "CMYK"; both assume Adobe-inverted CMYK, so SkiaSharp's RGB = Pillow's convert('RGB').
                     3 or 4 => ImageMode.Rgb,
                     _ => null,
                 };

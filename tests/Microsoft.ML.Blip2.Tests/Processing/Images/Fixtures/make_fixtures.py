@@ -24,7 +24,7 @@ import zlib
 
 import numpy as np
 import PIL
-from PIL import Image, ImageCms
+from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 rng = np.random.RandomState(20240611)
@@ -144,6 +144,51 @@ def pack_bits(values, bits):
     return bytes(out)
 
 
+def without_jpeg_segment(data, marker):
+    out = bytearray(data[:2])
+    i = 2
+    while i < len(data):
+        kind = data[i + 1]
+        if kind == 0xDA:  # start of scan: the rest is entropy-coded data
+            return bytes(out + data[i:])
+        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        if kind != marker:
+            out += data[i:i + 2 + length]
+        i += 2 + length
+    raise ValueError("no start of scan")
+
+
+def swapped_primaries_icc_profile():
+    """A minimal ICC v2 matrix/TRC display profile: linear (gamma 1.0) with sRGB's red and blue columns swapped,
+    so any colour management would change the pixels a lot."""
+    def s15(v):
+        return struct.pack(">i", int(round(v * 65536)))
+
+    def xyz(x, y, z):
+        return b"XYZ " + bytes(4) + s15(x) + s15(y) + s15(z)
+
+    linear = b"curv" + bytes(4) + struct.pack(">I", 1) + struct.pack(">H", 0x0100) + bytes(2)
+    tags = [
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", xyz(0.1431, 0.0606, 0.7141)),  # sRGB blue (D50)
+        (b"gXYZ", xyz(0.3851, 0.7169, 0.0971)),
+        (b"bXYZ", xyz(0.4361, 0.2225, 0.0139)),  # sRGB red (D50)
+        (b"rTRC", linear), (b"gTRC", linear), (b"bTRC", linear),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table = struct.pack(">I", len(tags))
+    data = b""
+    for signature, body in tags:
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body + bytes(-len(body) % 4)
+    size = offset + len(data)
+    header = (struct.pack(">I", size) + bytes(4) + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ " + bytes(12)
+              + b"acsp" + bytes(4) + bytes(4) + bytes(4) + bytes(4) + bytes(8) + bytes(4)
+              + s15(0.9642) + s15(1.0) + s15(0.8249) + bytes(4) + bytes(16) + bytes(28))
+    assert len(header) == 128
+    return header + table + data
+
+
 def decode_files():
     """name -> encoded bytes."""
     w, h = 19, 14
@@ -187,9 +232,9 @@ def decode_files():
     # gAMA 1.0 (a strong correction if a decoder applied it): Pillow ignores it.
     files["decode_rgb_gamma.png"] = raw_png(w, h, 8, 2, [r.tobytes() for r in rgb8],
                                             [(b"gAMA", struct.pack(">I", 100000))])
-    # An embedded colour profile (not sRGB): Pillow ignores it.
-    lab_ish = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
-    files["decode_rgb_icc.png"] = save(rgb, "png", icc_profile=lab_ish)
+    # An embedded RGB profile far from sRGB (gamma 1, red and blue primaries swapped): Pillow ignores it.
+    odd_profile = swapped_primaries_icc_profile()
+    files["decode_rgb_icc.png"] = save(rgb, "png", icc_profile=odd_profile)
 
     jw, jh = 35, 27  # not a multiple of the 16x16 MCU
     jrgb = Image.fromarray(textured(jh, jw, 3), "RGB")
@@ -199,10 +244,12 @@ def decode_files():
     files["decode_progressive.jpg"] = save(jrgb, "jpg", quality=85, progressive=True)
     files["decode_gray.jpg"] = save(jrgb.convert("L"), "jpg", quality=90)
     files["decode_cmyk.jpg"] = save(jrgb.convert("CMYK"), "jpg", quality=90)
+    # Pillow assumes Adobe (inverted) CMYK even without the APP14 "Adobe" marker; so must the decoder.
+    files["decode_cmyk_no_adobe.jpg"] = without_jpeg_segment(files["decode_cmyk.jpg"], 0xEE)
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation "rotate 90": Image.open does not apply it
     files["decode_exif_rotated.jpg"] = save(jrgb, "jpg", quality=90, exif=exif.tobytes())
-    files["decode_icc.jpg"] = save(jrgb, "jpg", quality=90, icc_profile=lab_ish)
+    files["decode_icc.jpg"] = save(jrgb, "jpg", quality=90, icc_profile=odd_profile)
 
     files["decode_palette.gif"] = save(palette, "gif")
     files["decode_rgb.bmp"] = save(rgb, "bmp")
