@@ -1,13 +1,12 @@
 using System.Reflection;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Modeling.Layers;
 
 /// <summary>
 /// Base class of every BLIP-2 module. Fields carry the Hugging Face component names (via
-/// <see cref="ComponentNameAttribute"/>), so <c>named_parameters()</c> yields exactly the checkpoint's state-dict keys;
+/// <see cref="TorchSharp.Utils.ComponentNameAttribute"/>), so <c>named_parameters()</c> yields exactly the checkpoint's state-dict keys;
 /// <see cref="ReplaceParameter"/> lets the checkpoint loader swap placeholder parameters for loaded weights without
 /// copying.
 /// </summary>
@@ -40,7 +39,7 @@ public abstract class Blip2Module : nn.Module
             foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             {
                 if (!typeof(Tensor).IsAssignableFrom(field.FieldType)) continue;
-                string name = field.GetCustomAttribute<ComponentNameAttribute>()?.Name ?? field.Name;
+                string name = field.GetCustomAttribute<TorchSharp.Utils.ComponentNameAttribute>()?.Name ?? field.Name;
                 if (name == componentName) return field;
             }
         }

@@ -1,7 +1,6 @@
 using Microsoft.ML.Blip2.IO;
 using Microsoft.ML.Blip2.Modeling.Layers;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Modeling.Loading;

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Blip2.Modeling.Loading;
 
 /// <summary>A checkpoint does not match the model built from its config: lists every missing, unexpected and mis-shaped tensor.</summary>
-public sealed class CheckpointMismatchException : InvalidDataException
+public sealed class CheckpointMismatchException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public CheckpointMismatchException(string checkpoint, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected, IReadOnlyList<string> mismatchedShapes)

@@ -1,6 +1,5 @@
 using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Modeling.Layers;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Modeling.QFormer;
@@ -9,13 +8,13 @@ namespace Microsoft.ML.Blip2.Modeling.QFormer;
 public sealed class QFormerEncoder : Blip2Module
 {
 #pragma warning disable IDE1006
-    private readonly ModuleList<QFormerLayer> layer;
+    private readonly TorchSharp.Modules.ModuleList<QFormerLayer> layer;
 #pragma warning restore IDE1006
 
     /// <summary>Creates placeholder layers.</summary>
     public QFormerEncoder(Blip2QFormerConfig config, ModuleOptions options) : base(nameof(QFormerEncoder))
     {
-        layer = new ModuleList<QFormerLayer>();
+        layer = new TorchSharp.Modules.ModuleList<QFormerLayer>();
         for (int i = 0; i < config.NumHiddenLayers; i++)
             layer.Add(new QFormerLayer(config, i, options));
         RegisterComponents();

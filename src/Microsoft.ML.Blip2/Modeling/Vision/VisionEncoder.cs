@@ -1,6 +1,5 @@
 using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Modeling.Layers;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Modeling.Vision;
@@ -9,13 +8,13 @@ namespace Microsoft.ML.Blip2.Modeling.Vision;
 public sealed class VisionEncoder : Blip2Module
 {
 #pragma warning disable IDE1006
-    private readonly ModuleList<VisionEncoderLayer> layers;
+    private readonly TorchSharp.Modules.ModuleList<VisionEncoderLayer> layers;
 #pragma warning restore IDE1006
 
     /// <summary>Creates placeholder layers.</summary>
     public VisionEncoder(Blip2VisionConfig config, ModuleOptions options) : base(nameof(VisionEncoder))
     {
-        layers = new ModuleList<VisionEncoderLayer>();
+        layers = new TorchSharp.Modules.ModuleList<VisionEncoderLayer>();
         for (int i = 0; i < config.NumHiddenLayers; i++)
             layers.Add(new VisionEncoderLayer(config, options));
         RegisterComponents();

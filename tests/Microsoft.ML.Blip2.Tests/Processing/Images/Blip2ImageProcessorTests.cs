@@ -76,7 +76,7 @@ public sealed class Blip2ImageProcessorTests
     {
         // image1_rgba.png has opaque, translucent and transparent pixels; rgb_1 is Pillow's convert('RGB').
         string path = Path.Combine(ImageTestData.ProcessorCase, "image1_rgba.png");
-        var expected = GoldenSafetensorsForImages.Open(Path.Combine(ImageTestData.ProcessorCase, "expected.safetensors"));
+        var expected = FixtureTensorFile.Open(Path.Combine(ImageTestData.ProcessorCase, "expected.safetensors"));
         byte[] pillowRgb = expected.U8("rgb_1");
         DecodedImage straight = DecodedImage.FromFile(path);
         using MLImage mlImage = MLImage.CreateFromFile(path);

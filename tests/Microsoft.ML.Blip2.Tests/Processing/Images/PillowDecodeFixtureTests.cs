@@ -10,10 +10,10 @@ namespace Microsoft.ML.Blip2.Tests.Processing.Images;
 [TestClass]
 public sealed class PillowDecodeFixtureTests
 {
-    private static GoldenSafetensorsForImages? s_tensors;
+    private static FixtureTensorFile? s_tensors;
 
-    private static GoldenSafetensorsForImages Tensors =>
-        s_tensors ??= GoldenSafetensorsForImages.Open(Path.Combine(ImageTestData.Fixtures, "decode_cases.safetensors"));
+    private static FixtureTensorFile Tensors =>
+        s_tensors ??= FixtureTensorFile.Open(Path.Combine(ImageTestData.Fixtures, "decode_cases.safetensors"));
 
     public static IEnumerable<object[]> Cases()
     {

@@ -13,12 +13,12 @@ public sealed class ProcessorGoldenTests
 {
     private static readonly string[] ImageFiles = ["image0.jpg", "image1_rgba.png", "image2_gray.png"];
 
-    private static GoldenSafetensorsForImages? s_expected;
+    private static FixtureTensorFile? s_expected;
 
     public TestContext TestContext { get; set; } = null!;
 
-    private static GoldenSafetensorsForImages Expected =>
-        s_expected ??= GoldenSafetensorsForImages.Open(Path.Combine(ImageTestData.ProcessorCase, "expected.safetensors"));
+    private static FixtureTensorFile Expected =>
+        s_expected ??= FixtureTensorFile.Open(Path.Combine(ImageTestData.ProcessorCase, "expected.safetensors"));
 
     private static string ImagePath(int index) => Path.Combine(ImageTestData.ProcessorCase, ImageFiles[index]);
 

@@ -1,6 +1,5 @@
 using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Modeling.Layers;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Modeling.Language.Opt;
@@ -20,7 +19,7 @@ public sealed class OptDecoder : Blip2Module
     private readonly Linear? project_out;
     private readonly Linear? project_in;
     private readonly LayerNorm? final_layer_norm;
-    private readonly ModuleList<OptDecoderLayer> layers;
+    private readonly TorchSharp.Modules.ModuleList<OptDecoderLayer> layers;
 #pragma warning restore IDE1006
 
     /// <summary>Creates a placeholder decoder.</summary>
@@ -35,7 +34,7 @@ public sealed class OptDecoder : Blip2Module
         }
         if (config.DoLayerNormBefore && !config.RemoveFinalLayerNorm)
             final_layer_norm = new LayerNorm(config.HiddenSize, OptForCausalLM.LayerNormEps, options, config.LayerNormElementwiseAffine);
-        layers = new ModuleList<OptDecoderLayer>();
+        layers = new TorchSharp.Modules.ModuleList<OptDecoderLayer>();
         for (int i = 0; i < config.NumHiddenLayers; i++)
             layers.Add(new OptDecoderLayer(config, options));
         RegisterComponents();

@@ -1,6 +1,5 @@
 using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Modeling.Layers;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Modeling.Language.T5;
@@ -9,7 +8,7 @@ namespace Microsoft.ML.Blip2.Modeling.Language.T5;
 public sealed class T5Block : Blip2Module
 {
 #pragma warning disable IDE1006
-    private readonly ModuleList<Blip2Module> layer;
+    private readonly TorchSharp.Modules.ModuleList<Blip2Module> layer;
 #pragma warning restore IDE1006
     private readonly T5LayerSelfAttention _selfAttention;
     private readonly T5LayerCrossAttention? _crossAttention;
@@ -21,7 +20,7 @@ public sealed class T5Block : Blip2Module
         _selfAttention = new T5LayerSelfAttention(config, hasRelativeAttentionBias, isDecoder, options);
         _crossAttention = isDecoder ? new T5LayerCrossAttention(config, options) : null;
         _feedForward = new T5LayerFF(config, options);
-        layer = new ModuleList<Blip2Module>();
+        layer = new TorchSharp.Modules.ModuleList<Blip2Module>();
         layer.Add(_selfAttention);
         if (_crossAttention is not null) layer.Add(_crossAttention);
         layer.Add(_feedForward);

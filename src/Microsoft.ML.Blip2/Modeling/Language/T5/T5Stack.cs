@@ -1,6 +1,5 @@
 using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Modeling.Layers;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Modeling.Language.T5;
@@ -9,7 +8,7 @@ namespace Microsoft.ML.Blip2.Modeling.Language.T5;
 public sealed class T5Stack : Blip2Module
 {
 #pragma warning disable IDE1006
-    private readonly ModuleList<T5Block> block;
+    private readonly TorchSharp.Modules.ModuleList<T5Block> block;
     private readonly RmsNorm final_layer_norm;
 #pragma warning restore IDE1006
     private readonly bool _isDecoder;
@@ -19,7 +18,7 @@ public sealed class T5Stack : Blip2Module
     {
         _isDecoder = isDecoder;
         int layers = isDecoder ? config.NumDecoderLayers : config.NumLayers;
-        block = new ModuleList<T5Block>();
+        block = new TorchSharp.Modules.ModuleList<T5Block>();
         for (int i = 0; i < layers; i++)
             block.Add(new T5Block(config, hasRelativeAttentionBias: i == 0, isDecoder, options));
         final_layer_norm = new RmsNorm(config.DModel, config.LayerNormEpsilon, options);
