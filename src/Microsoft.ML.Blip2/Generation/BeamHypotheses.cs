@@ -1,7 +1,8 @@
+using Microsoft.ML.Blip2.Configuration;
 namespace Microsoft.ML.Blip2.Generation;
 
 /// <summary>The finished hypotheses of one input row (Hugging Face <c>BeamHypotheses</c>), best <c>numBeams</c> kept.</summary>
-internal sealed class BeamHypotheses(int numBeams, double lengthPenalty, EarlyStopping earlyStopping, long maxLength)
+internal sealed class BeamHypotheses(int numBeams, double lengthPenalty, EarlyStoppingMode earlyStopping, long maxLength)
 {
     private readonly List<(double Score, long[] Tokens)> _beams = [];
     private double _worstScore = 1e9;
@@ -37,9 +38,9 @@ internal sealed class BeamHypotheses(int numBeams, double lengthPenalty, EarlySt
         if (_beams.Count < numBeams) return false;
         switch (earlyStopping)
         {
-            case EarlyStopping.WhenBeamsFinished:
+            case EarlyStoppingMode.WhenNumBeamsFinished:
                 return true;
-            case EarlyStopping.Heuristic:
+            case EarlyStoppingMode.Heuristic:
                 return _worstScore >= bestSumLogprobs / Math.Pow(currentLength - promptLength, lengthPenalty);
             default:
                 long length = lengthPenalty > 0 ? maxLength - promptLength : currentLength - promptLength;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Blip2.Configuration;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Generation;
@@ -11,7 +12,7 @@ internal sealed class BeamSearchScorer
     private readonly BeamHypotheses[] _hypotheses;
     private readonly bool[] _done;
 
-    public BeamSearchScorer(int batch, int numBeams, int numReturnSequences, double lengthPenalty, EarlyStopping earlyStopping, long maxLength)
+    public BeamSearchScorer(int batch, int numBeams, int numReturnSequences, double lengthPenalty, EarlyStoppingMode earlyStopping, long maxLength)
     {
         _batch = batch;
         _numBeams = numBeams;

@@ -28,7 +28,7 @@ public sealed record GenerationOptions
     public double LengthPenalty { get; init; } = 1.0;
 
     /// <summary>Beam-search stopping rule.</summary>
-    public EarlyStopping EarlyStopping { get; init; } = EarlyStopping.Heuristic;
+    public EarlyStoppingMode EarlyStopping { get; init; } = EarlyStoppingMode.Heuristic;
 
     /// <summary>Sequences returned per input (≤ <see cref="NumBeams"/> for beam search).</summary>
     public int NumReturnSequences { get; init; } = 1;
@@ -81,6 +81,7 @@ public sealed record GenerationOptions
             MaxLength = textConfig.MaxLength,
             MinLength = textConfig.MinLength,
             NumBeams = textConfig.NumBeams,
+            EarlyStopping = textConfig.EarlyStopping,
             LengthPenalty = textConfig.LengthPenalty,
             NumReturnSequences = textConfig.NumReturnSequences,
             DoSample = textConfig.DoSample,

@@ -26,8 +26,14 @@ public sealed class Blip2ForConditionalGeneration : Blip2WithLanguageModel
     public static Blip2ForConditionalGeneration FromPretrained(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         var config = Blip2Config.FromDirectory(directory);
-        return PretrainedLoader.Load(directory, new ModuleOptions(device, dtype), o => new Blip2ForConditionalGeneration(config, o), PlanFor(config));
+        var generationConfig = File.Exists(Path.Combine(directory, GenerationConfig.FileName)) ? GenerationConfig.FromDirectory(directory) : null;
+        var model = PretrainedLoader.Load(directory, new ModuleOptions(device, dtype), o => new Blip2ForConditionalGeneration(config, o), PlanFor(config));
+        model.GenerationConfig = generationConfig;
+        return model;
     }
+
+    /// <summary>The checkpoint's <c>generation_config.json</c>, when it has one.</summary>
+    public GenerationConfig? GenerationConfig { get; set; }
 
     /// <summary>
     /// Image + prompt → logits (and loss with <paramref name="labels"/>). With <c>image_token_index</c> set in the config,

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.IO;
 using TorchSharp;
 
@@ -18,7 +19,10 @@ public static class GoldenModelDirectoryCheck
         var (_, dir) = goldenCase.ModelDirectories.Single(m => m.Key == modelKey);
         Assert.IsTrue(Directory.Exists(dir), $"model directory {dir} is missing");
 
-        GoldenModelConfigs.Load(dir); // throws with the file name when a config does not parse
+        var config = AutoConfig.FromDirectory(dir); // throws naming the file when config.json does not parse
+        Assert.IsNotNull(config.ModelType, $"{dir}: config has no model_type");
+        if (File.Exists(Path.Combine(dir, GenerationConfig.FileName)))
+            GenerationConfig.FromDirectory(dir);
 
         var fromHeaders = ReadHeadersIndependently(dir);
         using var checkpoint = SafetensorsCheckpoint.Open(dir);

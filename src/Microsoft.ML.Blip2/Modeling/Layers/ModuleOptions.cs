@@ -11,8 +11,8 @@ public sealed record ModuleOptions(Device? Device = null, ScalarType DType = Sca
     public static ModuleOptions Default { get; } = new();
 
     /// <summary>
-    /// An uninitialised placeholder parameter of the given shape. Placeholders are replaced by checkpoint weights (or
-    /// by <see cref="Loading.ParameterInitializer"/>); untouched placeholder memory is never committed by the OS.
+    /// An uninitialised placeholder parameter of the given shape. Placeholders are replaced by checkpoint weights;
+    /// untouched placeholder memory is never committed by the OS.
     /// </summary>
     internal Parameter NewParameter(params long[] shape) =>
         new(empty(shape, DType, Device ?? CPU), requires_grad: false);
