@@ -12,6 +12,7 @@ namespace Microsoft.ML.Blip2.Configuration;
 /// <see cref="Blip2QFormerConfig.EncoderHiddenSize"/> to the vision hidden size, derives
 /// <see cref="UseDecoderOnlyLanguageModel"/> from the text model type, and fixes <see cref="InitializerFactor"/> 1.0
 /// and <see cref="InitializerRange"/> 0.02. When loading json, values stored for these keys are ignored, as there.
+/// A <c>with</c> expression copies values as they are and derives nothing, like assigning attributes of a Hugging Face config.
 /// </remarks>
 public sealed record Blip2Config : PretrainedConfig
 {

@@ -69,7 +69,10 @@ internal static class ConfigJsonFile
             ?? throw new InvalidDataException($"{source}: the top-level JSON value must be an object, found {root?.GetValueKind().ToString() ?? "null"}.");
     }
 
-    /// <summary>Serialises like Python's <c>json.dumps(indent=2, sort_keys=True) + "\n"</c>.</summary>
+    /// <summary>
+    /// Serialises like Python's <c>json.dumps(indent=2, sort_keys=True) + "\n"</c>, except that non-ASCII text is
+    /// written as UTF-8 rather than <c>\uXXXX</c> escapes (both decode to the same strings).
+    /// </summary>
     public static string Serialize(JsonObject json) => SortKeys(json).ToJsonString(WriteOptions) + "\n";
 
     /// <summary>Writes <paramref name="json"/> to <paramref name="directory"/>/<paramref name="fileName"/>.</summary>
