@@ -158,7 +158,7 @@ public static class DecodingLoop
     private static long[][] ToRows(Tensor ids)
     {
         long rows = ids.shape[0], length = ids.shape[1];
-        var flat = ids.cpu().data<long>().ToArray();
+        var flat = length == 0 ? [] : ids.cpu().data<long>().ToArray();
         var result = new long[rows][];
         for (long r = 0; r < rows; r++)
             result[r] = flat.AsSpan((int)(r * length), (int)length).ToArray();
