@@ -15,7 +15,7 @@ public static class GoldenRunner
                 ModelCalls.Run(goldenCase.GetCall(callName));
                 break;
             case GoldenCaseKind.Training:
-                NotBuilt(goldenCase, callName, "Q-Former training (issue 7)");
+                TrainingCalls.Run(goldenCase.GetCall(callName));
                 break;
             case GoldenCaseKind.Tokenizer:
                 NotBuilt(goldenCase, callName, "tokenizers (issue 5)");
