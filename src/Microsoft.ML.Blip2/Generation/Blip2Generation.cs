@@ -42,13 +42,16 @@ public static class Blip2Generation
             throw new ArgumentException("Streaming needs greedy search or sampling (NumBeams = 1): beam search only knows its result at the end.", nameof(options));
         if (options is { NumReturnSequences: > 1 })
             throw new ArgumentException("Streaming returns one sequence (NumReturnSequences = 1).", nameof(options));
-        var channel = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // A one-token buffer: the decoder never runs more than a step ahead of the reader.
+        var channel = Channel.CreateBounded<long>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        // Stops the decoder when the caller cancels or simply stops enumerating.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var worker = Task.Run(() =>
         {
             try
             {
-                using var output = GenerateCore(model, pixelValues, inputIds, attentionMask, options, cancellationToken,
-                    tokens => channel.Writer.TryWrite(tokens.item<long>()));
+                using var output = GenerateCore(model, pixelValues, inputIds, attentionMask, options, stop.Token,
+                    tokens => channel.Writer.WriteAsync(tokens.item<long>(), stop.Token).AsTask().GetAwaiter().GetResult());
                 channel.Writer.TryComplete();
             }
             catch (Exception e)
@@ -56,9 +59,18 @@ public static class Blip2Generation
                 channel.Writer.TryComplete(e);
             }
         }, CancellationToken.None);
-        await foreach (long token in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-            yield return token;
-        await worker.ConfigureAwait(false);
+        try
+        {
+            await foreach (long token in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return token;
+        }
+        finally
+        {
+            // Wait for the decoder to stop, surfacing its exception unless we stopped it ourselves.
+            await stop.CancelAsync().ConfigureAwait(false);
+            try { await worker.ConfigureAwait(false); }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        }
     }
 
     private static GenerationOutput GenerateCore(Blip2ForConditionalGeneration model, Tensor pixelValues, Tensor? inputIds,
