@@ -21,7 +21,7 @@ public static class GoldenRunner
                 NotBuilt(goldenCase, callName, "tokenizers (issue 5)");
                 break;
             case GoldenCaseKind.ImageProcessor:
-                NotBuilt(goldenCase, callName, "image processor (issue 5)");
+                ImageProcessorCalls.Run(goldenCase.GetCall(callName));
                 break;
             case GoldenCaseKind.Processor:
                 NotBuilt(goldenCase, callName, "Blip2Processor (issue 5)");
