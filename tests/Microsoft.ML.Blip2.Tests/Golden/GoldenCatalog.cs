@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Microsoft.ML.Blip2.Tests.Golden;
 
 /// <summary>What a golden case exercises, recognised from the keys of its case.json (never from its folder name).</summary>
@@ -45,14 +43,11 @@ public static class GoldenCatalog
         return GoldenCaseKind.Unknown;
     }
 
-    /// <summary>The call ids of a case: <c>calls[].name</c>, or the sections of expected.json for tokenizer cases.</summary>
+    /// <summary>The call ids of a case: <c>calls[].name</c>, or the sections of expected.json for tokenizer cases (legacy variants nested).</summary>
     public static IReadOnlyList<string> CallNames(GoldenCase c)
     {
         if (Classify(c) == GoldenCaseKind.Tokenizer)
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(c.Directory, "expected.json")));
-            return doc.RootElement.EnumerateObject().Select(p => p.Name).ToList();
-        }
+            return Processing.TokenizerGolden.Sections(c.Directory);
         return c.Calls.Select(call => call.Name).ToList();
     }
 

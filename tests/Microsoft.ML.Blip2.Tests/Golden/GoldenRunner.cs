@@ -18,7 +18,7 @@ public static class GoldenRunner
                 TrainingCalls.Run(goldenCase.GetCall(callName));
                 break;
             case GoldenCaseKind.Tokenizer:
-                NotBuilt(goldenCase, callName, "tokenizers (issue 5)");
+                Processing.TokenizerGolden.RunSection(goldenCase.Directory, callName);
                 break;
             case GoldenCaseKind.ImageProcessor:
                 ImageProcessorCalls.Run(goldenCase.GetCall(callName));
