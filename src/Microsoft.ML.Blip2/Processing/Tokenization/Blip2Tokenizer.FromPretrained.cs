@@ -6,7 +6,7 @@ public abstract partial class Blip2Tokenizer
     /// Loads the tokenizer of a Hugging Face checkpoint or processor directory (like <c>AutoTokenizer.from_pretrained</c>
     /// with <c>use_fast=False</c>): the class comes from <c>tokenizer_class</c> in tokenizer_config.json
     /// (GPT2Tokenizer[Fast] → <see cref="OptTokenizer"/>, T5Tokenizer[Fast] → <see cref="T5Tokenizer"/>,
-    /// BertTokenizer[Fast] → <see cref="WordPieceTokenizer"/>), or else from the files present.
+    /// BertTokenizer[Fast] → <see cref="Blip2BertTokenizer"/>), or else from the files present.
     /// </summary>
     /// <param name="directory">Directory with the tokenizer files.</param>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
@@ -23,7 +23,7 @@ public abstract partial class Blip2Tokenizer
         {
             "GPT2Tokenizer" or "GPT2TokenizerFast" => OptTokenizer.FromDirectory(directory),
             "T5Tokenizer" or "T5TokenizerFast" => T5Tokenizer.FromDirectory(directory),
-            "BertTokenizer" or "BertTokenizerFast" => WordPieceTokenizer.FromDirectory(directory),
+            "BertTokenizer" or "BertTokenizerFast" => Blip2BertTokenizer.FromDirectory(directory),
             null => FromFilesPresent(directory),
             _ => throw new NotSupportedException(
                 $"tokenizer_class '{tokenizerClass}' in {configPath} is not supported (GPT2Tokenizer, T5Tokenizer or BertTokenizer, slow or fast)."),
@@ -39,7 +39,7 @@ public abstract partial class Blip2Tokenizer
 
         if (TokenizerFiles.Optional(directory, TokenizerFiles.WordPieceVocab) is not null)
         {
-            return WordPieceTokenizer.FromDirectory(directory);
+            return Blip2BertTokenizer.FromDirectory(directory);
         }
 
         if (TokenizerFiles.Optional(directory, TokenizerFiles.BpeVocab) is not null

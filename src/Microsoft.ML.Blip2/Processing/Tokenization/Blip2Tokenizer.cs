@@ -5,7 +5,7 @@ namespace Microsoft.ML.Blip2.Processing;
 /// <summary>
 /// A text tokenizer loaded from Hugging Face checkpoint files that reproduces the ids, padding, truncation and decoding
 /// of the matching <c>transformers</c> slow tokenizer: <see cref="OptTokenizer"/> (GPT-2 byte-level BPE),
-/// <see cref="T5Tokenizer"/> (SentencePiece unigram) and <see cref="WordPieceTokenizer"/> (WordPiece).
+/// <see cref="T5Tokenizer"/> (SentencePiece unigram) and <see cref="Blip2BertTokenizer"/> (WordPiece).
 /// Use <see cref="FromPretrained(string)"/> to pick the right one from a checkpoint directory.
 /// </summary>
 /// <remarks>

@@ -15,7 +15,7 @@ public sealed class TokenizerLoadingTests
     {
         Assert.IsInstanceOfType<OptTokenizer>(Blip2Tokenizer.FromPretrained(GoldenTokenizer("tokenizer_opt")));
         Assert.IsInstanceOfType<T5Tokenizer>(Blip2Tokenizer.FromPretrained(GoldenTokenizer("tokenizer_t5")));
-        Assert.IsInstanceOfType<WordPieceTokenizer>(Blip2Tokenizer.FromPretrained(GoldenTokenizer("tokenizer_bert")));
+        Assert.IsInstanceOfType<Blip2BertTokenizer>(Blip2Tokenizer.FromPretrained(GoldenTokenizer("tokenizer_bert")));
         Assert.IsInstanceOfType<OptTokenizer>(Blip2Tokenizer.FromPretrained(Path.Combine(TokenizerTestPaths.GoldenCase("processor_opt"), "processor")));
     }
 
@@ -77,7 +77,7 @@ public sealed class TokenizerLoadingTests
     [TestMethod]
     public void BertSettingsComeFromTheCheckpoint()
     {
-        var bert = (WordPieceTokenizer)Blip2Tokenizer.FromPretrained(GoldenTokenizer("tokenizer_bert"));
+        var bert = (Blip2BertTokenizer)Blip2Tokenizer.FromPretrained(GoldenTokenizer("tokenizer_bert"));
 
         Assert.IsTrue(bert.DoLowerCase);
         Assert.IsNull(bert.StripAccents);

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Blip2.Processing;
 /// library's differs from transformers (see <see cref="BertBasicTokenizer"/>). Words longer than 100 code points
 /// become [UNK], as in transformers.
 /// </remarks>
-public sealed class WordPieceTokenizer : Blip2Tokenizer
+public sealed class Blip2BertTokenizer : Blip2Tokenizer
 {
     private const int MaxInputCharsPerWord = 100;
 
@@ -32,7 +32,7 @@ public sealed class WordPieceTokenizer : Blip2Tokenizer
     private readonly BertBasicTokenizer basic;
     private readonly HashSet<string> configuredNeverSplit;
 
-    private WordPieceTokenizer(TokenizerInitArgs args, List<string> vocabLines)
+    private Blip2BertTokenizer(TokenizerInitArgs args, List<string> vocabLines)
         : base(args)
     {
         vocab = new Dictionary<string, int>(vocabLines.Count, StringComparer.Ordinal);
@@ -78,14 +78,14 @@ public sealed class WordPieceTokenizer : Blip2Tokenizer
 
     /// <summary>Loads <c>vocab.txt</c> and the tokenizer settings of a checkpoint directory.</summary>
     /// <param name="directory">Directory with vocab.txt and usually tokenizer_config.json.</param>
-    public static WordPieceTokenizer FromDirectory(string directory)
+    public static Blip2BertTokenizer FromDirectory(string directory)
     {
         TokenizerInitArgs args = TokenizerInitArgs.Load(directory);
         string vocabPath = TokenizerFiles.Require(directory, TokenizerFiles.WordPieceVocab, "WordPiece vocabulary");
         // Python text mode reads "\n", "\r\n" and "\r" as line ends; load_vocab then strips the "\n".
         string[] lines = File.ReadAllText(vocabPath).Split(["\r\n", "\n", "\r"], StringSplitOptions.None);
         List<string> tokens = lines.Length > 0 && lines[^1].Length == 0 ? lines[..^1].ToList() : lines.ToList();
-        return new WordPieceTokenizer(args, tokens);
+        return new Blip2BertTokenizer(args, tokens);
     }
 
     private protected override bool LowercasesInput => DoLowerCase;
