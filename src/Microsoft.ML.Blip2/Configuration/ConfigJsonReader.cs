@@ -119,6 +119,17 @@ internal sealed class ConfigJsonReader
     }
 
     /// <summary>
+    /// A list of numbers that Hugging Face also accepts as one number meaning "the same for every channel"
+    /// (<c>image_mean</c>, <c>image_std</c>): a number becomes <paramref name="broadcastCount"/> copies.
+    /// </summary>
+    public IReadOnlyList<double> GetDoubleListOrBroadcast(string key, IReadOnlyList<double> defaultValue, int broadcastCount)
+    {
+        if (TryGet(key, out JsonNode? node) && node?.GetValueKind() == JsonValueKind.Number)
+            return EquatableList<double>.From(Enumerable.Repeat(ToDouble(key, node), broadcastCount));
+        return GetDoubleList(key, defaultValue);
+    }
+
+    /// <summary>
     /// A token id that Hugging Face allows as an int or a list of ints (<c>eos_token_id</c>).
     /// </summary>
     public (IReadOnlyList<int>? Ids, bool IsList) GetTokenIds(string key, IReadOnlyList<int>? defaultIds, bool defaultIsList)

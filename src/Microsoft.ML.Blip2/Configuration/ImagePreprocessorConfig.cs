@@ -129,8 +129,8 @@ public sealed record ImagePreprocessorConfig
             DoRescale = reader.GetBoolean("do_rescale", defaults.DoRescale),
             RescaleFactor = reader.GetDouble("rescale_factor", defaults.RescaleFactor),
             DoNormalize = reader.GetBoolean("do_normalize", defaults.DoNormalize),
-            ImageMean = reader.GetDoubleList("image_mean", defaults.ImageMean),
-            ImageStd = reader.GetDoubleList("image_std", defaults.ImageStd),
+            ImageMean = reader.GetDoubleListOrBroadcast("image_mean", defaults.ImageMean, 3),
+            ImageStd = reader.GetDoubleListOrBroadcast("image_std", defaults.ImageStd, 3),
             DoConvertRgb = reader.GetBoolean("do_convert_rgb", defaults.DoConvertRgb),
         };
         return config with { ExtraProperties = ExtraJsonProperties.From(reader.TakeUnreadProperties()) };

@@ -1,3 +1,4 @@
+using Microsoft.ML.Blip2.Configuration;
 using System.Text.Json;
 
 namespace Microsoft.ML.Blip2.Processing;
@@ -59,7 +60,15 @@ public sealed record ImageProcessorOptions
             throw new FileNotFoundException($"Preprocessor config not found: {path}", path);
         }
 
-        return FromPreprocessorConfigJson(File.ReadAllText(path), path);
+        var config = ImagePreprocessorConfig.FromFile(path);
+        try
+        {
+            return FromConfig(config);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -105,93 +114,26 @@ public sealed record ImageProcessorOptions
         }
     }
 
-    /// <summary>The JSON mapping, kept in one place so it can move to the shared configuration records.</summary>
-    internal static ImageProcessorOptions FromPreprocessorConfigJson(string json, string sourceName)
+    /// <summary>The processing options a Hugging Face <c>preprocessor_config.json</c> describes, validated.</summary>
+    /// <param name="config">The parsed configuration.</param>
+    /// <exception cref="ArgumentException">A value out of range (see <see cref="Validate"/>).</exception>
+    public static ImageProcessorOptions FromConfig(ImagePreprocessorConfig config)
     {
-        try
+        ArgumentNullException.ThrowIfNull(config);
+        var options = new ImageProcessorOptions
         {
-            using var document = JsonDocument.Parse(json);
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidDataException($"{sourceName}: the top level must be a JSON object.");
-            }
-
-            var defaults = new ImageProcessorOptions();
-            (int height, int width) = ReadSize(root, sourceName, defaults.Height, defaults.Width);
-            var options = new ImageProcessorOptions
-            {
-                DoResize = ReadBool(root, "do_resize", defaults.DoResize),
-                Height = height,
-                Width = width,
-                Resample = (ResamplingFilter)ReadInt(root, "resample", (int)defaults.Resample),
-                DoRescale = ReadBool(root, "do_rescale", defaults.DoRescale),
-                RescaleFactor = ReadDouble(root, "rescale_factor", defaults.RescaleFactor),
-                DoNormalize = ReadBool(root, "do_normalize", defaults.DoNormalize),
-                ImageMean = ReadFloats(root, "image_mean", defaults.ImageMean),
-                ImageStd = ReadFloats(root, "image_std", defaults.ImageStd),
-                DoConvertRgb = ReadBool(root, "do_convert_rgb", defaults.DoConvertRgb),
-            };
-            options.Validate();
-            return options;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
-        {
-            throw new InvalidDataException($"{sourceName}: invalid preprocessor config: {e.Message}", e);
-        }
-    }
-
-    private static bool Present(JsonElement root, string key, out JsonElement value) =>
-        root.TryGetProperty(key, out value) && value.ValueKind != JsonValueKind.Null;
-
-    private static bool ReadBool(JsonElement root, string key, bool fallback) =>
-        Present(root, key, out JsonElement value) ? value.GetBoolean() : fallback;
-
-    private static int ReadInt(JsonElement root, string key, int fallback) =>
-        Present(root, key, out JsonElement value) ? value.GetInt32() : fallback;
-
-    private static double ReadDouble(JsonElement root, string key, double fallback) =>
-        Present(root, key, out JsonElement value) ? value.GetDouble() : fallback;
-
-    private static IReadOnlyList<float> ReadFloats(JsonElement root, string key, IReadOnlyList<float> fallback)
-    {
-        if (!Present(root, key, out JsonElement value))
-        {
-            return fallback;
-        }
-
-        // Python reads a double and numpy rounds it to float32: parse as double first (no double-rounding drift).
-        // HF accepts one number for all channels.
-        if (value.ValueKind == JsonValueKind.Number)
-        {
-            float single = (float)value.GetDouble();
-            return [single, single, single];
-        }
-
-        return value.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
-    }
-
-    /// <summary>"size": {"height", "width"} or one int for a square, as HF's get_size_dict(default_to_square=True).</summary>
-    private static (int Height, int Width) ReadSize(JsonElement root, string sourceName, int height, int width)
-    {
-        if (!Present(root, "size", out JsonElement size))
-        {
-            return (height, width);
-        }
-
-        if (size.ValueKind == JsonValueKind.Number)
-        {
-            int side = size.GetInt32();
-            return (side, side);
-        }
-
-        if (size.ValueKind == JsonValueKind.Object
-            && size.TryGetProperty("height", out JsonElement h) && size.TryGetProperty("width", out JsonElement w))
-        {
-            return (h.GetInt32(), w.GetInt32());
-        }
-
-        throw new InvalidDataException(
-            $"{sourceName}: \"size\" must be an integer or {{\"height\", \"width\"}} (BlipImageProcessor), got {size.GetRawText()}.");
+            DoResize = config.DoResize,
+            Height = config.Size.Height,
+            Width = config.Size.Width,
+            Resample = (ResamplingFilter)(int)config.Resample,
+            DoRescale = config.DoRescale,
+            RescaleFactor = config.RescaleFactor,
+            DoNormalize = config.DoNormalize,
+            ImageMean = config.ImageMean.Select(v => (float)v).ToArray(),
+            ImageStd = config.ImageStd.Select(v => (float)v).ToArray(),
+            DoConvertRgb = config.DoConvertRgb,
+        };
+        options.Validate();
+        return options;
     }
 }

@@ -53,10 +53,10 @@ public sealed class ImageProcessorOptionsTests
     [DataRow("""{ "size": { "shortest_edge": 224 } }""", "size")]
     [DataRow("""{ "image_mean": [0.5, 0.5] }""", "ImageMean")]
     [DataRow("""{ "image_std": [0.5, 0, 0.5] }""", "ImageStd")]
-    [DataRow("""{ "resample": 9 }""", "resampling filter")]
+    [DataRow("""{ "resample": 9 }""", "PIL filter code")]
     [DataRow("""{ "size": { "height": 0, "width": 224 } }""", "positive")]
-    [DataRow("""{ "do_resize": "yes" }""", "invalid preprocessor config")]
-    [DataRow("""{ "size": """, "invalid preprocessor config")]
+    [DataRow("""{ "do_resize": "yes" }""", "do_resize")]
+    [DataRow("""{ "size": """, "not valid JSON")]
     public void BadConfigNamesTheFileAndTheProblem(string json, string expectedText)
     {
         string path = WriteConfig(json);
