@@ -25,7 +25,7 @@ public sealed record ImageProcessorOptions
     public int Width { get; init; } = 384;
 
     /// <summary>Pillow filter used for resizing.</summary>
-    public ResamplingFilter Resample { get; init; } = ResamplingFilter.Bicubic;
+    public PilResampling Resample { get; init; } = PilResampling.Bicubic;
 
     /// <summary>Multiply the 0..255 values by <see cref="RescaleFactor"/>.</summary>
     public bool DoRescale { get; init; } = true;
@@ -125,7 +125,7 @@ public sealed record ImageProcessorOptions
             DoResize = config.DoResize,
             Height = config.Size.Height,
             Width = config.Size.Width,
-            Resample = (ResamplingFilter)(int)config.Resample,
+            Resample = config.Resample,
             DoRescale = config.DoRescale,
             RescaleFactor = config.RescaleFactor,
             DoNormalize = config.DoNormalize,

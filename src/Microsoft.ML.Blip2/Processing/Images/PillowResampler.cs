@@ -1,3 +1,4 @@
+using Microsoft.ML.Blip2.Configuration;
 namespace Microsoft.ML.Blip2.Processing;
 
 /// <summary>
@@ -18,10 +19,10 @@ public static class PillowResampler
     /// <param name="image">The image to resize.</param>
     /// <param name="width">Output width, &gt; 0.</param>
     /// <param name="height">Output height, &gt; 0.</param>
-    /// <param name="filter">Resampling filter; Pillow's default is <see cref="ResamplingFilter.Bicubic"/>.</param>
+    /// <param name="filter">Resampling filter; Pillow's default is <see cref="PilResampling.Bicubic"/>.</param>
     /// <returns>The resized image, same mode.</returns>
     public static DecodedImage Resize(
-        DecodedImage image, int width, int height, ResamplingFilter filter = ResamplingFilter.Bicubic)
+        DecodedImage image, int width, int height, PilResampling filter = PilResampling.Bicubic)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (width <= 0 || height <= 0)
@@ -41,7 +42,7 @@ public static class PillowResampler
         }
 
         int channels = image.Channels;
-        if (filter == ResamplingFilter.Nearest)
+        if (filter == PilResampling.Nearest)
         {
             byte[] scaled = NearestNeighbourScaler.Scale(
                 image.PixelBuffer, image.Width, image.Height, channels, width, height);
@@ -65,7 +66,7 @@ public static class PillowResampler
 
     /// <summary>ImagingResampleInner with the full-image box: which passes run and on which rows.</summary>
     private static byte[] Convolve(
-        byte[] source, int inWidth, int inHeight, int channels, int outWidth, int outHeight, ResamplingFilter filter)
+        byte[] source, int inWidth, int inHeight, int channels, int outWidth, int outHeight, PilResampling filter)
     {
         var kernel = ResamplingKernel.For(filter);
         bool needHorizontal = outWidth != inWidth;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Blip2.Configuration;
 namespace Microsoft.ML.Blip2.Processing;
 
 /// <summary>
@@ -18,14 +19,14 @@ internal sealed class ResamplingKernel
     /// <summary>Radius outside which the weight is zero, in input pixels at scale 1.</summary>
     public double Support { get; }
 
-    /// <summary>Kernel for one of the separable filters (not <see cref="ResamplingFilter.Nearest"/>).</summary>
-    public static ResamplingKernel For(ResamplingFilter filter) => filter switch
+    /// <summary>Kernel for one of the separable filters (not <see cref="PilResampling.Nearest"/>).</summary>
+    public static ResamplingKernel For(PilResampling filter) => filter switch
     {
-        ResamplingFilter.Box => new ResamplingKernel(BoxWeight, 0.5),
-        ResamplingFilter.Bilinear => new ResamplingKernel(BilinearWeight, 1.0),
-        ResamplingFilter.Hamming => new ResamplingKernel(HammingWeight, 1.0),
-        ResamplingFilter.Bicubic => new ResamplingKernel(BicubicWeight, 2.0),
-        ResamplingFilter.Lanczos => new ResamplingKernel(LanczosWeight, 3.0),
+        PilResampling.Box => new ResamplingKernel(BoxWeight, 0.5),
+        PilResampling.Bilinear => new ResamplingKernel(BilinearWeight, 1.0),
+        PilResampling.Hamming => new ResamplingKernel(HammingWeight, 1.0),
+        PilResampling.Bicubic => new ResamplingKernel(BicubicWeight, 2.0),
+        PilResampling.Lanczos => new ResamplingKernel(LanczosWeight, 3.0),
         _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "No convolution kernel for this filter."),
     };
 

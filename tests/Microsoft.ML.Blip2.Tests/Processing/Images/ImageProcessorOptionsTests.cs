@@ -1,3 +1,4 @@
+using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Processing;
 
 namespace Microsoft.ML.Blip2.Tests.Processing.Images;
@@ -24,7 +25,7 @@ public sealed class ImageProcessorOptionsTests
         // transformers BlipImageProcessor.__init__ defaults.
         Assert.AreEqual(384, options.Height);
         Assert.AreEqual(384, options.Width);
-        Assert.AreEqual(ResamplingFilter.Bicubic, options.Resample);
+        Assert.AreEqual(PilResampling.Bicubic, options.Resample);
         Assert.AreEqual(1 / 255.0, options.RescaleFactor);
         CollectionAssert.AreEqual(new[] { 0.48145466f, 0.4578275f, 0.40821073f }, options.ImageMean.ToArray());
         CollectionAssert.AreEqual(new[] { 0.26862954f, 0.26130258f, 0.27577711f }, options.ImageStd.ToArray());
@@ -42,7 +43,7 @@ public sealed class ImageProcessorOptionsTests
 
         Assert.AreEqual(96, options.Height);
         Assert.AreEqual(96, options.Width);
-        Assert.AreEqual(ResamplingFilter.Lanczos, options.Resample);
+        Assert.AreEqual(PilResampling.Lanczos, options.Resample);
         Assert.AreEqual(0.5, options.RescaleFactor);
         CollectionAssert.AreEqual(new[] { 0.5f, 0.5f, 0.5f }, options.ImageMean.ToArray());
         CollectionAssert.AreEqual(new[] { 1f, 2f, 3f }, options.ImageStd.ToArray());
@@ -73,7 +74,7 @@ public sealed class ImageProcessorOptionsTests
         Assert.ThrowsExactly<ArgumentException>(() => new Blip2ImageProcessor(new ImageProcessorOptions { Width = 0 }));
         Assert.ThrowsExactly<ArgumentException>(() => new Blip2ImageProcessor(new ImageProcessorOptions { ImageMean = [0.5f] }));
         Assert.ThrowsExactly<ArgumentException>(() => new Blip2ImageProcessor(new ImageProcessorOptions { ImageStd = [1f, 0f, 1f] }));
-        Assert.ThrowsExactly<ArgumentException>(() => new Blip2ImageProcessor(new ImageProcessorOptions { Resample = (ResamplingFilter)6 }));
+        Assert.ThrowsExactly<ArgumentException>(() => new Blip2ImageProcessor(new ImageProcessorOptions { Resample = (PilResampling)6 }));
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Processing;
 
 namespace Microsoft.ML.Blip2.Tests.Processing.Images;
@@ -12,7 +13,7 @@ public sealed class PillowResamplerTests
         // Weights 1/2, 1/2: (10+21)/2 = 15.5 → 16 (fixed point adds one half before truncating); (30+40)/2 = 35.
         var image = new DecodedImage(4, 1, ImageMode.L, new byte[] { 10, 21, 30, 40 });
 
-        DecodedImage halved = PillowResampler.Resize(image, 2, 1, ResamplingFilter.Box);
+        DecodedImage halved = PillowResampler.Resize(image, 2, 1, PilResampling.Box);
 
         CollectionAssert.AreEqual(new byte[] { 16, 35 }, halved.Pixels.ToArray());
     }
@@ -22,7 +23,7 @@ public sealed class PillowResamplerTests
     {
         var image = new DecodedImage(2, 1, ImageMode.Rgb, new byte[] { 1, 2, 3, 4, 5, 6 });
 
-        DecodedImage doubled = PillowResampler.Resize(image, 4, 2, ResamplingFilter.Nearest);
+        DecodedImage doubled = PillowResampler.Resize(image, 4, 2, PilResampling.Nearest);
 
         byte[] row = [1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6];
         CollectionAssert.AreEqual(row.Concat(row).ToArray(), doubled.Pixels.ToArray());
@@ -33,7 +34,7 @@ public sealed class PillowResamplerTests
     {
         var image = new DecodedImage(7, 5, ImageMode.Rgb, Enumerable.Repeat((byte)77, 7 * 5 * 3).ToArray());
 
-        foreach (ResamplingFilter filter in Enum.GetValues<ResamplingFilter>())
+        foreach (PilResampling filter in Enum.GetValues<PilResampling>())
         {
             DecodedImage resized = PillowResampler.Resize(image, 3, 11, filter);
             Assert.IsTrue(resized.Pixels.ToArray().All(v => v == 77), $"{filter} changed a constant image");
@@ -45,7 +46,7 @@ public sealed class PillowResamplerTests
     {
         var image = new DecodedImage(3, 2, ImageMode.L, new byte[] { 1, 2, 3, 4, 5, 6 });
 
-        Assert.AreSame(image, PillowResampler.Resize(image, 3, 2, ResamplingFilter.Lanczos));
+        Assert.AreSame(image, PillowResampler.Resize(image, 3, 2, PilResampling.Lanczos));
     }
 
     [TestMethod]

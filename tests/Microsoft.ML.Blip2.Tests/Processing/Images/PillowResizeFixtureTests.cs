@@ -1,3 +1,4 @@
+using Microsoft.ML.Blip2.Configuration;
 using System.Text.Json;
 using Microsoft.ML.Blip2.Processing;
 
@@ -24,7 +25,7 @@ public sealed class PillowResizeFixtureTests
             [
                 c.GetProperty("name").GetString()!,
                 c.GetProperty("input").GetString()!,
-                Enum.Parse<ResamplingFilter>(c.GetProperty("filter").GetString()!),
+                Enum.Parse<PilResampling>(c.GetProperty("filter").GetString()!),
                 c.GetProperty("width").GetInt32(),
                 c.GetProperty("height").GetInt32(),
             ];
@@ -36,14 +37,14 @@ public sealed class PillowResizeFixtureTests
     {
         var cases = Cases().ToList();
         Assert.IsTrue(cases.Count >= 100, $"only {cases.Count} resize cases");
-        CollectionAssert.AreEquivalent(Enum.GetValues<ResamplingFilter>(), cases.Select(c => (ResamplingFilter)c[2]).Distinct().ToArray());
+        CollectionAssert.AreEquivalent(Enum.GetValues<PilResampling>(), cases.Select(c => (PilResampling)c[2]).Distinct().ToArray());
         var modes = cases.Select(c => Input((string)c[1]).Mode).Distinct().ToArray();
         CollectionAssert.AreEquivalent(Enum.GetValues<ImageMode>(), modes);
     }
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
-    public void ResizeEqualsPillow(string caseName, string inputName, ResamplingFilter filter, int width, int height)
+    public void ResizeEqualsPillow(string caseName, string inputName, PilResampling filter, int width, int height)
     {
         DecodedImage input = Input(inputName);
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Processing;
 using Microsoft.ML.Data;
 
@@ -60,7 +61,7 @@ public sealed class ProcessorGoldenTests
     [DataRow(2, "rgb_2")]
     public void BicubicResizeOfGoldenRgbEqualsPillow(int index, string rgbName)
     {
-        DecodedImage resized = PillowResampler.Resize(GoldenArray(rgbName), 224, 224, ResamplingFilter.Bicubic);
+        DecodedImage resized = PillowResampler.Resize(GoldenArray(rgbName), 224, 224, PilResampling.Bicubic);
 
         PixelAssert.Equal(Expected.U8($"resized_{index}"), resized, $"resized_{index}");
     }
@@ -156,7 +157,7 @@ public sealed class ProcessorGoldenTests
         // Values of case.json "processor_settings".
         Assert.AreEqual(224, options.Height);
         Assert.AreEqual(224, options.Width);
-        Assert.AreEqual(ResamplingFilter.Bicubic, options.Resample);
+        Assert.AreEqual(PilResampling.Bicubic, options.Resample);
         Assert.AreEqual(0.00392156862745098, options.RescaleFactor);
         CollectionAssert.AreEqual(new[] { 0.48145466f, 0.4578275f, 0.40821073f }, options.ImageMean.ToArray());
         CollectionAssert.AreEqual(new[] { 0.26862954f, 0.26130258f, 0.27577711f }, options.ImageStd.ToArray());
