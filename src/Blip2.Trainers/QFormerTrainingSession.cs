@@ -120,8 +120,14 @@ public sealed class QFormerTrainingSession : IDisposable
     /// give each batch the scale <c>targets_of_batch / targets_of_all_accumulated_batches</c>, which makes the summed
     /// gradient that of one large batch.
     /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="lossScale">Factor of the loss before the backward pass.</param>
+    /// <param name="source">
+    /// The source the batch came from: with <see cref="QFormerTrainingOptions.CacheImageFeatures"/> its image features are
+    /// cached under (source, image key); null = no caching for this batch.
+    /// </param>
     /// <returns>The unscaled batch loss and accuracy counts.</returns>
-    public BatchStatistics ComputeLossAndGradients(TrainingBatch batch, double lossScale = 1.0)
+    public BatchStatistics ComputeLossAndGradients(TrainingBatch batch, double lossScale = 1.0, ITrainingBatchSource? source = null)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(batch);
@@ -129,7 +135,7 @@ public sealed class QFormerTrainingSession : IDisposable
             throw new ArgumentOutOfRangeException(nameof(lossScale), lossScale, "The loss scale must be a positive finite number.");
         using var scope = NewDisposeScope();
         using var random = StepGenerator(Step, _microBatchesSinceUpdate);
-        var output = _objective.Compute(batch, _images.Embed(batch), random);
+        var output = _objective.Compute(batch, _images.Embed(batch, source), random);
         double loss = output.Loss.item<float>();
         if (!double.IsFinite(loss))
             throw new InvalidOperationException($"The loss at step {Step} is {loss}; lower the learning rate or enable gradient clipping (MaxGradientNorm).");
@@ -213,23 +219,28 @@ public sealed class QFormerTrainingSession : IDisposable
         {
             using (batch)
             {
-                statistics.Add(EvaluateBatch(batch, index++));
+                statistics.Add(EvaluateCore(batch, index++, source));
             }
         }
         if (statistics.Count == 0) throw new InvalidOperationException("The evaluation source produced no batches.");
         return EvaluationMetrics.Aggregate(statistics);
     }
 
-    /// <summary>Loss and accuracy of one batch, without gradients.</summary>
-    public BatchStatistics EvaluateBatch(TrainingBatch batch, int batchIndex = 0)
+    /// <summary>Loss and accuracy of one batch, without gradients (image features are not cached).</summary>
+    public BatchStatistics EvaluateBatch(TrainingBatch batch)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(batch);
+        return EvaluateCore(batch, 0, null);
+    }
+
+    private BatchStatistics EvaluateCore(TrainingBatch batch, int batchIndex, ITrainingBatchSource? source)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         // Evaluation draws its hard negatives from a fixed stream, independent of the training step.
         using var random = StepGenerator(-1, batchIndex);
-        var output = _objective.Compute(batch, _images.Embed(batch), random);
+        var output = _objective.Compute(batch, _images.Embed(batch, source), random);
         return new BatchStatistics(output.Loss.item<float>(), output.Targets, output.Correct, output.Predictions, batch.Size, output.Components);
     }
 

@@ -116,7 +116,7 @@ internal sealed class TrainingLoop(QFormerTrainingSession session, TrainingPlan 
         var counts = group.Select(session.TargetCount).ToList();
         long total = counts.Sum();
         if (total == 0) throw new InvalidOperationException($"Step {session.Step + 1}: its batches contain no targets (every label is −100).");
-        var statistics = group.Select((batch, i) => session.ComputeLossAndGradients(batch, (double)counts[i] / total)).ToList();
+        var statistics = group.Select((batch, i) => session.ComputeLossAndGradients(batch, (double)counts[i] / total, train)).ToList();
         var update = session.OptimizerStep();
         var aggregate = EvaluationMetrics.Aggregate(statistics);
         _lastLoss = aggregate.Loss;
