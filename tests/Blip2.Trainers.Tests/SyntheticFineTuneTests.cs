@@ -36,7 +36,7 @@ public sealed class SyntheticFineTuneTests
                 WarmupSteps = 10,
                 Schedule = LearningRateScheduleKind.Cosine,
                 BatchSize = 12,
-                Epochs = 40,
+                Epochs = 60,
                 CacheImageFeatures = true,
                 Seed = 5,
             };

@@ -111,6 +111,7 @@ public static class ModelInitializer
         }
     }
 
+    // Tensor.normal_ is used because nn.init.normal_ / trunc_normal_ of TorchSharp 0.107 ignore their generator argument.
     private static Tensor Sample(ParameterInit rule, long[] shape, Generator generator)
     {
         switch (rule)
@@ -118,23 +119,30 @@ public static class ModelInitializer
             case ParameterInit.Constant c:
                 return full(shape, c.Value, ScalarType.Float32);
             case ParameterInit.Normal n:
-            {
-                var t = empty(shape, ScalarType.Float32);
-                return nn.init.normal_(t, 0.0, n.Std, generator);
-            }
+                return empty(shape, ScalarType.Float32).normal_(0.0, n.Std, generator);
             case ParameterInit.TruncatedNormal tn:
-            {
-                var t = empty(shape, ScalarType.Float32);
-                return nn.init.trunc_normal_(t, 0.0, tn.Std, -2.0, 2.0, generator);
-            }
+                return TruncatedNormal(shape, tn.Std, generator);
             case ParameterInit.NormalWithZeroRow z:
             {
-                var t = nn.init.normal_(empty(shape, ScalarType.Float32), 0.0, z.Std, generator);
+                var t = empty(shape, ScalarType.Float32).normal_(0.0, z.Std, generator);
                 t[z.ZeroRow].zero_();
                 return t;
             }
             default:
                 throw new InvalidOperationException($"Unknown initialisation rule {rule}.");
         }
+    }
+
+    // N(0, std²) restricted to [−2, 2] by redrawing the values outside (the bounds of nn.init.trunc_normal_).
+    private static Tensor TruncatedNormal(long[] shape, double std, Generator generator)
+    {
+        const double Bound = 2.0;
+        var t = empty(shape, ScalarType.Float32).normal_(0.0, std, generator);
+        for (var outside = t.abs().gt(Bound); outside.any().item<bool>(); outside = t.abs().gt(Bound))
+        {
+            var redrawn = empty(shape, ScalarType.Float32).normal_(0.0, std, generator);
+            t = t.where(outside.logical_not(), redrawn);
+        }
+        return t;
     }
 }
