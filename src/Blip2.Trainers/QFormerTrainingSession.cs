@@ -151,9 +151,10 @@ public sealed class QFormerTrainingSession : IDisposable
         ThrowIfDisposed();
         var parameter = _parameters.Trained.FirstOrDefault(p => p.Name == name)?.Value
             ?? throw new ArgumentException($"'{name}' is not a trained parameter of this session.", nameof(name));
-        using var grad = parameter.grad
+        using var scope = NewDisposeScope();
+        var grad = parameter.grad
             ?? throw new ArgumentException($"Parameter '{name}' has no gradient: no backward pass reached it since the last update.", nameof(name));
-        return grad.detach().clone();
+        return grad.detach().clone().MoveToOuterDisposeScope();
     }
 
     /// <summary>A copy of the current value of any parameter of the model (or <c>temp</c> for retrieval), by state-dict name.</summary>
@@ -162,7 +163,8 @@ public sealed class QFormerTrainingSession : IDisposable
         ThrowIfDisposed();
         var parameter = _byName.GetValueOrDefault(name)
             ?? throw new ArgumentException($"The model has no parameter named '{name}'.", nameof(name));
-        return parameter.detach().clone();
+        using var scope = NewDisposeScope();
+        return parameter.detach().clone().MoveToOuterDisposeScope();
     }
 
     /// <summary>Global L2 norm over the gradients of all trained parameters.</summary>
@@ -282,9 +284,10 @@ public sealed class QFormerTrainingSession : IDisposable
                 throw new InvalidDataException(
                     $"{checkpoint}: trained parameters differ from this session's: missing [{string.Join(", ", expected.Except(stored))}], unexpected [{string.Join(", ", stored.Except(expected))}].");
             using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
             foreach (var p in _parameters.Trained)
             {
-                using var value = file.LoadTensorCopy(p.Name);
+                var value = file.LoadTensorCopy(p.Name);
                 if (!value.shape.SequenceEqual(p.Value.shape))
                     throw new InvalidDataException($"{checkpoint}: '{p.Name}' has shape [{string.Join(",", value.shape)}], the model [{string.Join(",", p.Value.shape)}].");
                 p.Value.copy_(value);

@@ -56,9 +56,12 @@ internal sealed class TrainableParameterSet
                 frozen.Add((name, parameter));
                 continue;
             }
-            using (var owned = parameter.detach().clone())
-                parameter.set_(owned);
-            parameter.requires_grad = true;
+            // set_ and detach return new wrappers: the scope disposes them (not the parameter, which it did not create).
+            using (var scope = NewDisposeScope())
+            {
+                parameter.set_(parameter.detach().clone());
+                parameter.requires_grad = true;
+            }
             trained.Add(new OptimizedParameter(name, parameter, decayBiasAndNorm || parameter.dim() >= 2));
         }
         if (trained.Count == 0)
