@@ -23,7 +23,7 @@ public sealed class SyntheticFineTuneTests
         var heldOutExamples = SyntheticShapes.Make(perCombination: 6, seed: 2);
         try
         {
-            using var model = TinyBlip2.CreateOpt(seed: 3);
+            using var model = TinyBlip2.CreateOpt(seed: 4);
             var collator = TrainingCollators.ForLanguageModeling(model.Config);
             var train = new InMemoryBatchSource(trainExamples, collator, shuffle: true, seed: 4);
             var heldOut = new InMemoryBatchSource(heldOutExamples, collator, shuffle: false);

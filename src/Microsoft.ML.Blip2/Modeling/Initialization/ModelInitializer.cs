@@ -99,15 +99,21 @@ public static class ModelInitializer
             CheckpointLoader.Replace(languageModel, target, CheckpointLoader.FindParameter(languageModel, source));
     }
 
+    // named_parameters() lists a tied parameter once, under its first registered (state-dict) name, e.g. OPT's
+    // embed_tokens rather than lm_head; named_modules() does not follow registration order, so owners are resolved
+    // from the names.
     private static IEnumerable<(string FullName, nn.Module Owner, string Leaf, Parameter Parameter)> ParametersWithOwners(nn.Module root)
     {
-        foreach (var (leaf, parameter) in root.named_parameters(recurse: false))
-            yield return (leaf, root, leaf, parameter);
-        foreach (var (moduleName, module) in root.named_modules())
+        foreach (var (name, parameter) in root.named_parameters())
         {
-            if (ReferenceEquals(module, root)) continue;
-            foreach (var (leaf, parameter) in module.named_parameters(recurse: false))
-                yield return ($"{moduleName}.{leaf}", module, leaf, parameter);
+            string[] parts = name.Split('.');
+            nn.Module owner = root;
+            foreach (var part in parts[..^1])
+            {
+                owner = owner.named_children().FirstOrDefault(c => c.name == part).module
+                    ?? throw new InvalidOperationException($"Parameter '{name}': no submodule '{part}'.");
+            }
+            yield return (name, owner, parts[^1], parameter);
         }
     }
 
@@ -125,7 +131,7 @@ public static class ModelInitializer
             case ParameterInit.NormalWithZeroRow z:
             {
                 var t = empty(shape, ScalarType.Float32).normal_(0.0, z.Std, generator);
-                t[z.ZeroRow].zero_();
+                t.narrow(0, z.ZeroRow, 1).zero_();
                 return t;
             }
             default:
