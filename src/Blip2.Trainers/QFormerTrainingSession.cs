@@ -41,10 +41,18 @@ public sealed class QFormerTrainingSession : IDisposable
         TotalSteps = totalSteps;
         _schedule = new LearningRateSchedule(options.LearningRate, options.MinLearningRate, options.Schedule, options.WarmupSteps, totalSteps);
         _parameters = TrainableParameterSet.Prepare(objective.Model, objective.OwnParameters, options.Freeze, options.DecayBiasAndNorm);
-        _byName = objective.Model.named_parameters().Concat(objective.OwnParameters)
-            .GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
-        _images = new ImageFeatureProvider(objective.VisionModel, options.Freeze.HasFlag(FrozenComponents.VisionModel), options.CacheImageFeatures);
-        _optimizer = new AdamW(_parameters.Trained, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+        try
+        {
+            _byName = objective.Model.named_parameters().Concat(objective.OwnParameters)
+                .GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
+            _images = new ImageFeatureProvider(objective.VisionModel, options.Freeze.HasFlag(FrozenComponents.VisionModel), options.CacheImageFeatures);
+            _optimizer = new AdamW(_parameters.Trained, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+        }
+        catch
+        {
+            _parameters.Release();
+            throw;
+        }
         objective.Model.train();
     }
 
