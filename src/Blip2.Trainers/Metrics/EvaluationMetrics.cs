@@ -1,0 +1,20 @@
+namespace Blip2.Trainers.Metrics;
+
+/// <summary>Metrics over a whole evaluation set.</summary>
+/// <param name="Loss">Target-weighted mean loss (for language modelling: mean cross-entropy over all answer tokens).</param>
+/// <param name="Accuracy">Correct / predictions (teacher-forced token accuracy; ITM accuracy for retrieval).</param>
+/// <param name="Targets">Targets the loss is averaged over.</param>
+/// <param name="Examples">Examples evaluated.</param>
+public sealed record EvaluationMetrics(double Loss, double Accuracy, long Targets, long Examples)
+{
+    /// <summary>Combines batch statistics, weighting each batch loss by its target count.</summary>
+    public static EvaluationMetrics Aggregate(IReadOnlyCollection<BatchStatistics> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        long targets = batches.Sum(b => b.Targets);
+        long predictions = batches.Sum(b => b.Predictions);
+        double loss = targets == 0 ? double.NaN : batches.Sum(b => b.Loss * b.Targets) / targets;
+        double accuracy = predictions == 0 ? double.NaN : (double)batches.Sum(b => b.Correct) / predictions;
+        return new EvaluationMetrics(loss, accuracy, targets, batches.Sum(b => b.Examples));
+    }
+}
