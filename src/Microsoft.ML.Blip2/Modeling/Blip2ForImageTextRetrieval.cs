@@ -44,6 +44,10 @@ public sealed class Blip2ForImageTextRetrieval : Blip2Module
     /// <summary>The configuration the model was built from.</summary>
     public Blip2Config Config { get; }
 
+    /// <summary>Writes the model as a Hugging Face directory (<c>config.json</c> + safetensors).</summary>
+    public void SavePretrained(string directory, long maxShardBytes = PretrainedSaver.DefaultMaxShardBytes) =>
+        PretrainedSaver.Save(this, Config, directory, maxShardBytes);
+
     /// <summary>Loads a Hugging Face retrieval checkpoint.</summary>
     public static Blip2ForImageTextRetrieval FromPretrained(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {

@@ -56,6 +56,13 @@ public abstract class Blip2WithLanguageModel : Blip2Module
     /// <summary>The language model.</summary>
     public LanguageModel LanguageModel => language_model;
 
+    /// <summary>
+    /// Writes the model as a Hugging Face directory (<c>config.json</c> + safetensors) that <c>FromPretrained</c> and
+    /// transformers load; e.g. after fine-tuning the Q-Former.
+    /// </summary>
+    public void SavePretrained(string directory, long maxShardBytes = PretrainedSaver.DefaultMaxShardBytes) =>
+        PretrainedSaver.Save(this, Config, directory, maxShardBytes);
+
     /// <summary>The load plan for this tree: the language model's tied weights and redundant keys under <c>language_model.</c>.</summary>
     protected static LoadPlan PlanFor(Blip2Config config)
     {
