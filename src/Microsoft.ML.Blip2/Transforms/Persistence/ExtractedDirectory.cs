@@ -1,0 +1,35 @@
+namespace Microsoft.ML.Blip2.Transforms.Persistence;
+
+/// <summary>A private temporary folder holding the files extracted from a model zip; disposing deletes it.</summary>
+internal sealed class ExtractedDirectory : IDisposable
+{
+    private int disposed;
+
+    private ExtractedDirectory(string path) => Path = path;
+
+    /// <summary>Full path of the folder.</summary>
+    public string Path { get; }
+
+    /// <summary>Creates a new, empty folder under the temporary directory.</summary>
+    public static ExtractedDirectory Create()
+    {
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "blip2-mlnet-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return new ExtractedDirectory(System.IO.Path.GetFullPath(path));
+    }
+
+    /// <summary>Deletes the folder. Memory-mapped weights stay valid on Linux and macOS; on Windows a mapped file cannot be deleted and is left behind.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+            return;
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file still memory-mapped on Windows; the folder is in the temporary directory and only costs disk space.
+        }
+    }
+}
