@@ -12,6 +12,7 @@ namespace Microsoft.ML.Blip2.Transforms;
 internal abstract class Blip2Task : IDisposable
 {
     private int runCount;
+    private int disposed;
 
     private protected Blip2Task(Blip2TransformOptions options, ModelSource source, Blip2InputPreparer inputs)
     {
@@ -52,6 +53,13 @@ internal abstract class Blip2Task : IDisposable
     /// </summary>
     public RowResult[] Run(IReadOnlyList<RowInput> rows)
     {
+        if (Volatile.Read(ref disposed) != 0)
+        {
+            throw new ObjectDisposedException(GetType().Name,
+                "This BLIP-2 transformer was disposed. Note that a PredictionEngine disposes its transformer unless it is created with " +
+                "new PredictionEngineOptions { OwnsTransformer = false }.");
+        }
+
         var results = new RowResult[rows.Count];
         var good = new List<RowInput>(rows.Count);
         var goodIndex = new List<int>(rows.Count);
@@ -89,7 +97,10 @@ internal abstract class Blip2Task : IDisposable
     /// <summary>Disposes the model and deletes extracted files.</summary>
     public void Dispose()
     {
-        DisposeModel();
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+            return;
+        lock (Sync)
+            DisposeModel();
         Source.Dispose();
     }
 

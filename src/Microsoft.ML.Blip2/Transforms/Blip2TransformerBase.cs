@@ -14,7 +14,9 @@ namespace Microsoft.ML.Blip2.Transforms;
 /// serialised by a lock (TorchSharp modules are not re-entrant), so results equal sequential use; image decoding and
 /// tokenization run in parallel. <c>mlContext.Model.Save</c> writes the model into the zip (see <see cref="WeightStorage"/>);
 /// loading needs <c>mlContext.UseBlip2()</c> first. Dispose the transformer to free the model's memory and, for a loaded
-/// transformer, the extracted model files.
+/// transformer, the extracted model files. As for every disposable ML.NET transformer, a <c>PredictionEngine</c> disposes
+/// its transformer when it is disposed, unless created with <c>new PredictionEngineOptions { OwnsTransformer = false }</c>
+/// (do that when several engines share one transformer).
 /// </remarks>
 public abstract class Blip2TransformerBase : ITransformer, IDisposable
 {
@@ -63,7 +65,7 @@ public abstract class Blip2TransformerBase : ITransformer, IDisposable
     /// <summary>Called by <c>mlContext.Model.Save</c>: writes the options, configs, tokenizer, preprocessor and weights.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ModelArchive.Save(ctx, Task);
 
-    /// <summary>Frees the model and deletes extracted model files.</summary>
+    /// <summary>Frees the model and deletes extracted model files; later calls do nothing.</summary>
     public void Dispose()
     {
         Task.Dispose();

@@ -103,6 +103,20 @@ public sealed class LazinessAndBatchingTests
     }
 
     [TestMethod]
+    public void OwningPredictionEngine_DisposesTheTransformer_AndLaterUseSaysWhy()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(Blip2TestModels.Images.Select(p => new ImagePathRow { ImagePath = p }));
+        var captioner = ml.Transforms.Blip2Caption("Output", nameof(ImagePathRow.ImagePath), Blip2TestModels.Opt, generationOptions: Greedy).Fit(data);
+        using (var engine = ml.Model.CreatePredictionEngine<ImagePathRow, GeneratedTextRow>(captioner))
+            engine.Predict(new ImagePathRow { ImagePath = Blip2TestModels.Images[0] });
+
+        var error = Assert.ThrowsExactly<ObjectDisposedException>(() => CaptioningTransformTests.ReadTexts(ml, captioner.Transform(data)));
+        StringAssert.Contains(error.Message, "OwnsTransformer = false");
+        captioner.Dispose(); // disposing again is harmless
+    }
+
+    [TestMethod]
     public void OutputSchema_AddsTypedColumnsAndHidesASameNamedInput()
     {
         var ml = new MLContext();

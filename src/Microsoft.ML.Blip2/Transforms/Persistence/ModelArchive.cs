@@ -13,7 +13,6 @@ internal static class ModelArchive
 {
     private const int CopyBufferBytes = 1 << 20;
     private const string DeltaFileName = "weights-delta.safetensors";
-    private const string MergedWeightsFileName = CheckpointFileNames.SingleFile;
 
     /// <summary>Writes <paramref name="task"/> into the zip behind <paramref name="ctx"/>.</summary>
     public static void Save(ModelSaveContext ctx, Blip2Task task)
@@ -30,15 +29,10 @@ internal static class ModelArchive
         string? baseDirectory = null, baseFingerprint = null;
         if (options.WeightStorage == WeightStorage.Full)
         {
-            if (source.Delta is null)
-            {
-                files.AddRange(source.WeightFiles.Select(f => CopyFile(archive, prefix, f, ArchiveFileRole.Weights)));
-            }
-            else
-            {
-                using var weights = EffectiveWeights.Open(source);
-                files.Add(WriteEntry(archive, prefix, MergedWeightsFileName, ArchiveFileRole.Weights, stream => WeightWriters.WriteAll(stream, weights)));
-            }
+            // Only a transformer loaded with delta weights has no weight files, and its options keep DifferencesFromBase.
+            if (source.Delta is not null)
+                throw new InvalidOperationException("A transformer loaded with weights stored as differences can only be saved the same way.");
+            files.AddRange(source.WeightFiles.Select(f => CopyFile(archive, prefix, f, ArchiveFileRole.Weights)));
         }
         else
         {

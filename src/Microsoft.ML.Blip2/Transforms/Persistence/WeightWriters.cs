@@ -3,13 +3,10 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Transforms.Persistence;
 
-/// <summary>Writes weights as one safetensors stream, streaming every tensor from its memory-mapped file.</summary>
+/// <summary>Writes delta weights as one safetensors stream, streaming every tensor from its memory-mapped file.</summary>
 internal static class WeightWriters
 {
     private static readonly Dictionary<string, string> Metadata = new() { ["format"] = "pt" };
-
-    /// <summary>Every tensor of <paramref name="weights"/>.</summary>
-    public static void WriteAll(Stream stream, EffectiveWeights weights) => Write(stream, weights, weights.Names);
 
     /// <summary>
     /// The tensors of <paramref name="weights"/> whose dtype, shape or bytes differ from <paramref name="baseCheckpoint"/>.
