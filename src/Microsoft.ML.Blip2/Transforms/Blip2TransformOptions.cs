@@ -42,7 +42,8 @@ public abstract class Blip2TransformOptions
     /// <summary>
     /// True (default): a row whose image cannot be read or decoded fails with an <see cref="ImageRowException"/>
     /// naming the row and the reason. False: that row gets an empty output (empty text, NaN score, no token ids) and
-    /// <see langword="false"/> in <see cref="StatusColumnName"/>.
+    /// <see langword="false"/> in <see cref="StatusColumnName"/>. Rows are read in batches, so the exception is raised
+    /// when any row of the bad row's batch is read.
     /// </summary>
     public bool FailOnBadImage { get; set; } = true;
 

@@ -26,8 +26,13 @@ public sealed class FreshProcessTests
         ml.Model.Save(model, data.Schema, Path.Combine(folder, "model.zip"));
         File.WriteAllText(Path.Combine(folder, "images.json"), JsonSerializer.Serialize(Blip2TestModels.Images));
 
-        string assembly = typeof(FreshProcessTests).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [assembly, "--filter", $"FullyQualifiedName~{nameof(FreshProcessTests)}.{nameof(FreshProcessChild)}"])
+        // The test host is either the test app itself (apphost) or `dotnet <assembly>`.
+        string host = Environment.ProcessPath!;
+        string filter = $"FullyQualifiedName~{nameof(FreshProcessTests)}.{nameof(FreshProcessChild)}";
+        string[] arguments = Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? [typeof(FreshProcessTests).Assembly.Location, "--filter", filter]
+            : ["--filter", filter];
+        var start = new ProcessStartInfo(host, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
