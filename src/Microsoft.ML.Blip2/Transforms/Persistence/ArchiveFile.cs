@@ -1,18 +1,5 @@
 namespace Microsoft.ML.Blip2.Transforms.Persistence;
 
-/// <summary>What a stored file is for.</summary>
-internal enum ArchiveFileRole
-{
-    /// <summary>Configuration, preprocessing or tokenizer file.</summary>
-    Support,
-
-    /// <summary>Full weights (<c>model.safetensors</c>, or a shard index and its shards).</summary>
-    Weights,
-
-    /// <summary>The tensors that differ from the base checkpoint.</summary>
-    Delta,
-}
-
 /// <summary>One file stored in the zip, with the size and SHA-256 checked on load.</summary>
 /// <param name="Name">Plain file name (no directories).</param>
 /// <param name="Size">Size in bytes.</param>
