@@ -18,26 +18,28 @@ internal static class ModelArchive
     public static void Save(ModelSaveContext ctx, Blip2Task task)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        var source = task.Source;
+        var options = task.Options;
+        // Everything that can refuse the save is checked before the first byte is written.
+        source.VerifyUnchanged();
+        string? baseDirectory = options.WeightStorage == WeightStorage.DifferencesFromBase ? Path.GetFullPath(options.BaseModelDirectory!) : null;
+        if (baseDirectory is not null)
+            RequireSameConfig(source.Directory, baseDirectory);
+        else if (source.Delta is not null)
+            throw new InvalidOperationException("A transformer loaded with weights stored as differences can only be saved the same way.");
+
         MLNetInternals.WriteHeader(ctx, Blip2ModelLoader.LoaderSignature, LoadRegistrationGuard.ContractName);
         var (archive, directory) = MLNetInternals.ArchiveOf(ctx);
         string prefix = ArchiveEntryNames.Prefix(directory) + ArchiveEntryNames.FilesFolder;
-        var source = task.Source;
-        var options = task.Options;
-        source.VerifyUnchanged();
 
         var files = source.SupportFiles.Select(f => CopyFile(archive, prefix, f, ArchiveFileRole.Support)).ToList();
-        string? baseDirectory = null, baseFingerprint = null;
-        if (options.WeightStorage == WeightStorage.Full)
+        string? baseFingerprint = null;
+        if (baseDirectory is null)
         {
-            // Only a transformer loaded with delta weights has no weight files, and its options keep DifferencesFromBase.
-            if (source.Delta is not null)
-                throw new InvalidOperationException("A transformer loaded with weights stored as differences can only be saved the same way.");
             files.AddRange(source.WeightFiles.Select(f => CopyFile(archive, prefix, f, ArchiveFileRole.Weights)));
         }
         else
         {
-            baseDirectory = Path.GetFullPath(options.BaseModelDirectory!);
-            RequireSameConfig(source.Directory, baseDirectory);
             baseFingerprint = WeightFingerprint.Compute(baseDirectory);
             using var weights = EffectiveWeights.Open(source);
             using var baseCheckpoint = SafetensorsCheckpoint.Open(baseDirectory);
