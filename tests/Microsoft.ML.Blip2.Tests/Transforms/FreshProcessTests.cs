@@ -63,6 +63,7 @@ public sealed class FreshProcessTests
         var model = ml.Model.Load(Path.Combine(folder, "model.zip"), out _);
         var images = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(folder, "images.json")))!;
         var rows = PersistenceTests.ReadDetails(ml, model.Transform(ml.Data.LoadFromEnumerable(images.Select(p => new ImagePathRow { ImagePath = p }))));
+        ((IDisposable)model).Dispose();
         File.WriteAllText(Path.Combine(folder, "outputs.json"), JsonSerializer.Serialize(rows));
     }
 }

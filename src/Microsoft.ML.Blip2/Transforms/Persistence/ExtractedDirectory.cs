@@ -1,9 +1,24 @@
+using System.Collections.Concurrent;
+
 namespace Microsoft.ML.Blip2.Transforms.Persistence;
 
-/// <summary>A private temporary folder holding the files extracted from a model zip; disposing deletes it.</summary>
+/// <summary>
+/// A private temporary folder holding the files extracted from a model zip; disposing deletes it, and folders still
+/// there when the process exits are deleted then (for transformers that were never disposed).
+/// </summary>
 internal sealed class ExtractedDirectory : IDisposable
 {
+    private static readonly ConcurrentDictionary<ExtractedDirectory, byte> Live = new();
     private int disposed;
+
+    static ExtractedDirectory()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var directory in Live.Keys)
+                directory.Dispose();
+        };
+    }
 
     private ExtractedDirectory(string path) => Path = path;
 
@@ -15,7 +30,9 @@ internal sealed class ExtractedDirectory : IDisposable
     {
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "blip2-mlnet-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
-        return new ExtractedDirectory(System.IO.Path.GetFullPath(path));
+        var directory = new ExtractedDirectory(System.IO.Path.GetFullPath(path));
+        Live.TryAdd(directory, 0);
+        return directory;
     }
 
     /// <summary>Deletes the folder. Memory-mapped weights stay valid on Linux and macOS; on Windows a mapped file cannot be deleted and is left behind.</summary>
@@ -23,6 +40,7 @@ internal sealed class ExtractedDirectory : IDisposable
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
             return;
+        Live.TryRemove(this, out _);
         try
         {
             Directory.Delete(Path, recursive: true);
