@@ -75,10 +75,10 @@ public static class GoldenModelDirectoryCheck
     private static Dictionary<string, (string DType, long[] Shape)> ReadHeadersIndependently(string dir)
     {
         var result = new Dictionary<string, (string, long[])>(StringComparer.Ordinal);
+        Span<byte> lengthBytes = stackalloc byte[8];
         foreach (string file in Directory.GetFiles(dir, "*.safetensors"))
         {
             using var stream = File.OpenRead(file);
-            Span<byte> lengthBytes = stackalloc byte[8];
             stream.ReadExactly(lengthBytes);
             int length = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes));
             var header = new byte[length];
