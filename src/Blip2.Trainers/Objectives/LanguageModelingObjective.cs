@@ -54,13 +54,8 @@ internal sealed class LanguageModelingObjective(Blip2ForConditionalGeneration mo
             }
             case Seq2SeqLanguageModel seq2seq:
             {
-                var encoded = seq2seq.Encode(embeds, mask);
-                var decoderIds = batch.DecoderInputIds
-                    ?? (seq2seq is T5ForConditionalGeneration t5 ? t5.ShiftRight(labels)
-                        : throw new InvalidOperationException($"{seq2seq.GetType().Name} cannot derive decoder ids from labels; pass decoderInputIds in the batch."));
-                var logits = seq2seq.Decode(decoderIds, batch.DecoderAttentionMask, encoded, mask);
-                loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]).to(ScalarType.Float32),
-                    labels.reshape(-1).to(ScalarType.Int64), ignore_index: OptTrainingCollator.IgnoreIndex);
+                var (logits, seq2seqLoss, _) = seq2seq.Forward(embeds, mask, batch.DecoderInputIds, batch.DecoderAttentionMask, labels);
+                loss = seq2seqLoss!;
                 predicted = logits.argmax(-1);
                 targets = labels;
                 break;

@@ -27,7 +27,7 @@ public sealed class Blip2ForConditionalGeneration : Blip2WithLanguageModel
     {
         var config = Blip2Config.FromDirectory(directory);
         var generationConfig = File.Exists(Path.Combine(directory, GenerationConfig.FileName)) ? GenerationConfig.FromDirectory(directory) : null;
-        var model = PretrainedLoader.Load(directory, new ModuleOptions(device, dtype), o => new Blip2ForConditionalGeneration(config, o), PlanFor(config));
+        var model = PretrainedLoader.Load(directory, new ModuleOptions(device, dtype), o => new Blip2ForConditionalGeneration(config, o), m => m.LoadPlan);
         model.GenerationConfig = generationConfig;
         return model;
     }

@@ -1,6 +1,5 @@
 using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Modeling.Language;
-using Microsoft.ML.Blip2.Modeling.Language.T5;
 using Microsoft.ML.Blip2.Modeling.Layers;
 using Microsoft.ML.Blip2.Modeling.Loading;
 using Microsoft.ML.Blip2.Modeling.Outputs;
@@ -25,7 +24,7 @@ public sealed class Blip2Model : Blip2WithLanguageModel
     public static Blip2Model FromPretrained(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         var config = Blip2Config.FromDirectory(directory);
-        return PretrainedLoader.Load(directory, new ModuleOptions(device, dtype), o => new Blip2Model(config, o), PlanFor(config));
+        return PretrainedLoader.Load(directory, new ModuleOptions(device, dtype), o => new Blip2Model(config, o), m => m.LoadPlan);
     }
 
     /// <summary>Vision encoder output for <c>[B, 3, H, W]</c> pixels.</summary>
@@ -59,13 +58,7 @@ public sealed class Blip2Model : Blip2WithLanguageModel
                 output = new LanguageModelOutput(causal.Forward(embeds, mask), null, null);
                 break;
             case Seq2SeqLanguageModel seq2seq:
-                var encoded = seq2seq.Encode(embeds, mask);
-                var decoderIds = decoderInputIds
-                    ?? (labels is not null && seq2seq is T5ForConditionalGeneration t5 ? t5.ShiftRight(labels)
-                        : throw new ArgumentException("An encoder–decoder language model needs decoder_input_ids or labels.", nameof(decoderInputIds)));
-                var logits = seq2seq.Decode(decoderIds, decoderAttentionMask, encoded, mask);
-                Tensor? loss = labels is null ? null
-                    : TorchSharp.torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]).to(ScalarType.Float32), labels.reshape(-1).to(ScalarType.Int64), ignore_index: -100);
+                var (logits, loss, encoded) = seq2seq.Forward(embeds, mask, decoderInputIds, decoderAttentionMask, labels);
                 output = new LanguageModelOutput(logits, loss, encoded);
                 break;
             default:

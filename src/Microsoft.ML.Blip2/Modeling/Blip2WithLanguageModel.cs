@@ -1,6 +1,5 @@
 using Microsoft.ML.Blip2.Configuration;
 using Microsoft.ML.Blip2.Modeling.Language;
-using Microsoft.ML.Blip2.Modeling.Language.T5;
 using Microsoft.ML.Blip2.Modeling.Layers;
 using Microsoft.ML.Blip2.Modeling.Loading;
 using Microsoft.ML.Blip2.Modeling.Outputs;
@@ -63,20 +62,11 @@ public abstract class Blip2WithLanguageModel : Blip2Module
     public void SavePretrained(string directory, long maxShardBytes = PretrainedSaver.DefaultMaxShardBytes) =>
         PretrainedSaver.Save(this, Config, directory, maxShardBytes);
 
-    /// <summary>The load plan for this tree: the language model's tied weights and redundant keys under <c>language_model.</c>.</summary>
-    protected static LoadPlan PlanFor(Blip2Config config)
-    {
-        var ties = config.TextConfig switch
-        {
-            OptConfig opt when opt.TieWordEmbeddings => new[] { ("language_model.lm_head.weight", "language_model.model.decoder.embed_tokens.weight") },
-            T5Config t5 when t5.TieWordEmbeddings => new[] { ("language_model.lm_head.weight", "language_model.shared.weight") },
-            _ => [],
-        };
-        var redundant = config.TextConfig is T5Config
-            ? T5ForConditionalGeneration.RedundantKeys.Select(k => "language_model." + k).ToArray()
-            : [];
-        return new LoadPlan(ties, [], redundant);
-    }
+    /// <summary>How checkpoints map onto this tree: the language model's tied and redundant keys under <c>language_model.</c>.</summary>
+    internal LoadPlan LoadPlan => new(
+        language_model.TiedWeights.Select(t => ("language_model." + t.Target, "language_model." + t.Source)).ToList(),
+        [],
+        language_model.RedundantKeys.Select(k => "language_model." + k).ToList());
 
     /// <summary>Vision → queries → projected queries <c>[B, Q, E]</c>.</summary>
     public (VisionModelOutput Vision, QFormerOutput Queries, Tensor Projected) EncodeImage(Tensor pixelValues, bool interpolatePositionEncoding = false)
@@ -141,13 +131,7 @@ public abstract class Blip2WithLanguageModel : Blip2Module
                 }
                 break;
             case Seq2SeqLanguageModel seq2seq:
-                encoderHidden = seq2seq.Encode(embeds, mask);
-                var decoderIds = decoderInputIds
-                    ?? (labels is not null && seq2seq is T5ForConditionalGeneration t5 ? t5.ShiftRight(labels)
-                        : throw new ArgumentException("An encoder–decoder language model needs decoder_input_ids or labels.", nameof(decoderInputIds)));
-                logits = seq2seq.Decode(decoderIds, decoderAttentionMask, encoderHidden, mask);
-                if (labels is not null)
-                    loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]).to(ScalarType.Float32), labels.reshape(-1).to(ScalarType.Int64), ignore_index: -100);
+                (logits, loss, encoderHidden) = seq2seq.Forward(embeds, mask, decoderInputIds, decoderAttentionMask, labels);
                 break;
             default:
                 throw new NotSupportedException($"Unsupported language model {language_model.GetType().Name}.");

@@ -30,6 +30,9 @@ public abstract class LanguageModel : Blip2Module
     /// </summary>
     public abstract IReadOnlyList<(string Target, string Source)> TiedWeights { get; }
 
+    /// <summary>Keys (relative to this module) that older checkpoints store as redundant copies; ignored when present.</summary>
+    public virtual IReadOnlyList<string> RedundantKeys => [];
+
     /// <summary>Builds the language model named by <c>text_config.model_type</c>.</summary>
     public static LanguageModel Create(TextConfig config, ModuleOptions options) => config switch
     {
@@ -77,6 +80,29 @@ public abstract class Seq2SeqLanguageModel : LanguageModel
 
     /// <summary>A new empty cache (self- and cross-attention) for this model.</summary>
     public LanguageModelCache CreateCache() => new(DecoderLayerCount, withCrossAttention: true);
+
+    /// <summary>Decoder inputs for teacher forcing: <paramref name="labels"/> shifted right after the start token.</summary>
+    public abstract Tensor ShiftRight(Tensor labels);
+
+    /// <summary>
+    /// Encoder + decoder with teacher forcing: decoder ids default to <see cref="ShiftRight"/> of the labels; with
+    /// labels, the loss is the mean cross-entropy over labels ≠ −100.
+    /// </summary>
+    public (Tensor Logits, Tensor? Loss, Tensor EncoderHidden) Forward(Tensor inputsEmbeds, Tensor attentionMask,
+        Tensor? decoderInputIds, Tensor? decoderAttentionMask, Tensor? labels)
+    {
+        using var scope = NewDisposeScope();
+        var encoded = Encode(inputsEmbeds, attentionMask);
+        var decoderIds = decoderInputIds
+            ?? (labels is not null ? ShiftRight(labels)
+                : throw new ArgumentException("An encoder–decoder language model needs decoder_input_ids or labels.", nameof(decoderInputIds)));
+        var logits = Decode(decoderIds, decoderAttentionMask, encoded, attentionMask);
+        Tensor? loss = labels is null ? null
+            : TorchSharp.torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]).to(ScalarType.Float32),
+                labels.reshape(-1).to(ScalarType.Int64), ignore_index: -100);
+        loss?.MoveToOuterDisposeScope();
+        return (logits.MoveToOuterDisposeScope(), loss, encoded.MoveToOuterDisposeScope());
+    }
 
     /// <summary>The token the decoder starts from (<c>decoder_start_token_id</c>).</summary>
     public abstract long DecoderStartTokenId { get; }

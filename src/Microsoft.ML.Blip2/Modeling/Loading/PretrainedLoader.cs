@@ -11,13 +11,17 @@ public static class PretrainedLoader
     /// in eval mode. The model is disposed if loading fails.
     /// </summary>
     public static TModel Load<TModel>(string directory, ModuleOptions options, Func<ModuleOptions, TModel> create, LoadPlan plan)
+        where TModel : Blip2Module => Load(directory, options, create, _ => plan);
+
+    /// <summary>As above, with the load plan derived from the built model (e.g. from its language model's ties).</summary>
+    public static TModel Load<TModel>(string directory, ModuleOptions options, Func<ModuleOptions, TModel> create, Func<TModel, LoadPlan> plan)
         where TModel : Blip2Module
     {
         using var checkpoint = SafetensorsCheckpoint.Open(directory);
         var model = create(options);
         try
         {
-            CheckpointLoader.Load(model, checkpoint, options, plan, directory);
+            CheckpointLoader.Load(model, checkpoint, options, plan(model), directory);
             model.eval();
             return model;
         }

@@ -43,8 +43,8 @@ public sealed class T5ForConditionalGeneration : Seq2SeqLanguageModel
     public override IReadOnlyList<(string Target, string Source)> TiedWeights =>
         _config.TieWordEmbeddings ? [("lm_head.weight", "shared.weight")] : [];
 
-    /// <summary>Keys older checkpoints store for the shared embedding under the stacks' names; ignored when present.</summary>
-    public static IReadOnlyList<string> RedundantKeys { get; } = ["encoder.embed_tokens.weight", "decoder.embed_tokens.weight"];
+    /// <summary>Older checkpoints also store the shared embedding under the stacks' names.</summary>
+    public override IReadOnlyList<string> RedundantKeys { get; } = ["encoder.embed_tokens.weight", "decoder.embed_tokens.weight"];
 
     /// <inheritdoc />
     public override Tensor EmbedTokens(Tensor inputIds) => shared.Forward(inputIds);
@@ -67,7 +67,7 @@ public sealed class T5ForConditionalGeneration : Seq2SeqLanguageModel
     /// <c>labels</c> shifted one position right with <c>decoder_start_token_id</c> in front and −100 replaced by
     /// <c>pad_token_id</c> (Hugging Face's <c>_shift_right</c>).
     /// </summary>
-    public Tensor ShiftRight(Tensor labels)
+    public override Tensor ShiftRight(Tensor labels)
     {
         using var scope = NewDisposeScope();
         long pad = _config.PadTokenId ?? throw new InvalidOperationException("text_config.pad_token_id is not set; T5 needs it to shift labels.");
