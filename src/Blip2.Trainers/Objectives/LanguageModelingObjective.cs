@@ -1,7 +1,6 @@
 using Blip2.Trainers.Data;
 using Microsoft.ML.Blip2.Modeling;
 using Microsoft.ML.Blip2.Modeling.Language;
-using Microsoft.ML.Blip2.Modeling.Language.T5;
 using static TorchSharp.torch;
 
 namespace Blip2.Trainers.Objectives;
