@@ -29,15 +29,19 @@ internal static class TinyModelDirectory
             {"tokenizer_class": "GPT2Tokenizer", "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>",
              "unk_token": "<unk>", "add_prefix_space": false, "model_max_length": 64}
             """);
+        WritePreprocessorConfig(directory);
+        int vocabSize = (vocab.Count + 7) / 8 * 8;
+        using var model = ModelInitializer.CreateConditionalGeneration(Config(vocabSize), seed);
+        model.SavePretrained(directory);
+    }
+
+    /// <summary>A BlipImageProcessor config for <see cref="ImageSize"/> images, normalising [0, 255] to [−1, 1].</summary>
+    public static void WritePreprocessorConfig(string directory) =>
         File.WriteAllText(Path.Combine(directory, "preprocessor_config.json"), $$"""
             {"image_processor_type": "BlipImageProcessor", "do_convert_rgb": true, "do_resize": true, "resample": 3,
              "size": {"height": {{ImageSize}}, "width": {{ImageSize}}}, "do_rescale": true, "rescale_factor": 0.00392156862745098,
              "do_normalize": true, "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}
             """);
-        int vocabSize = (vocab.Count + 7) / 8 * 8;
-        using var model = ModelInitializer.CreateConditionalGeneration(Config(vocabSize), seed);
-        model.SavePretrained(directory);
-    }
 
     /// <summary>
     /// A 2-layer ViT (patch 4), 2-layer Q-Former with 8 queries and 2-layer OPT, all 32 wide. OPT's init std is 0.2

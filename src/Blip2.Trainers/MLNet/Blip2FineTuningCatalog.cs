@@ -6,8 +6,8 @@ using Microsoft.ML.Blip2.Transforms;
 namespace Microsoft.ML;
 
 /// <summary>
-/// BLIP-2 estimators that fine-tune in <c>Fit</c>: the Q-Former (by default) learns the label column of the training
-/// data, and the fitted transformer captions / answers with the fine-tuned model.
+/// BLIP-2 estimators that fine-tune in <c>Fit</c>: the Q-Former (by default) learns the training data (captions, answers
+/// or matching image–text pairs), and the fitted transformer runs the fine-tuned model.
 /// </summary>
 public static class Blip2FineTuningCatalog
 {
@@ -67,6 +67,36 @@ public static class Blip2FineTuningCatalog
             PromptTemplate = promptTemplate,
             Generation = generationOptions,
             LabelColumnName = labelColumnName,
+            FineTuner = new QFormerFineTuner(trainingOptions, progress),
+            FineTuningCancellation = cancellationToken,
+        });
+    }
+
+    /// <summary>
+    /// Fine-tunes an image–text retrieval model (ITC + ITM, in-batch negatives) on the rows' (image, text) pairs in
+    /// <c>Fit</c>, then scores how well each row's text matches its image.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">Output <c>float</c> column.</param>
+    /// <param name="imageColumnName">Image column: <c>MLImage</c>, text (file path) or a byte vector (encoded image).</param>
+    /// <param name="textColumnName">Text column; in training each row's text is a matching description of its image.</param>
+    /// <param name="modelDirectory">Hugging Face <c>Blip2ForImageTextRetrieval</c> directory to start from.</param>
+    /// <param name="trainingOptions">Training settings (batch size at least 2: the other rows are the negatives).</param>
+    /// <param name="progress">Receives a report after every optimizer step, or null.</param>
+    /// <param name="mode">ITM probability or ITC cosine similarity after training.</param>
+    /// <param name="cancellationToken">Cancels training (<c>Fit</c> throws <see cref="OperationCanceledException"/>).</param>
+    public static ImageTextMatchingEstimator Blip2MatchImageText(this TransformsCatalog catalog, string outputColumnName, string imageColumnName,
+        string textColumnName, string modelDirectory, QFormerTrainingOptions trainingOptions, IProgress<TrainingProgress>? progress = null,
+        ImageTextMatchingMode mode = ImageTextMatchingMode.Itm, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ImageTextMatchingEstimator(new ImageTextMatchingEstimator.Options
+        {
+            OutputColumnName = outputColumnName,
+            ImageColumnName = imageColumnName,
+            TextColumnName = textColumnName,
+            ModelDirectory = modelDirectory,
+            Mode = mode,
             FineTuner = new QFormerFineTuner(trainingOptions, progress),
             FineTuningCancellation = cancellationToken,
         });

@@ -5,9 +5,10 @@ using Microsoft.ML.Blip2.Transforms.Training;
 namespace Blip2.Trainers.MLNet;
 
 /// <summary>
-/// Fine-tunes captioning / VQA models inside ML.NET's <c>Fit</c> with <see cref="QFormerTrainer"/>: the rows the estimator
-/// prepared become <see cref="TrainingExample"/>s, collated for the checkpoint's language model and shuffled with
-/// <see cref="QFormerTrainingOptions.Seed"/>.
+/// Fine-tunes BLIP-2 inside ML.NET's <c>Fit</c> with <see cref="QFormerTrainer"/>: the rows the estimator prepared
+/// become <see cref="TrainingExample"/>s, shuffled with <see cref="QFormerTrainingOptions.Seed"/> and collated for the
+/// checkpoint's language model (captioning / VQA: language-modelling loss) or as Q-Former texts (retrieval: ITC + ITM
+/// with in-batch negatives, so batches need at least two rows).
 /// </summary>
 public sealed class QFormerFineTuner : IBlip2FineTuner
 {
@@ -28,7 +29,7 @@ public sealed class QFormerFineTuner : IBlip2FineTuner
     /// <summary>The training settings.</summary>
     public QFormerTrainingOptions Options { get; }
 
-    /// <summary>The outcome of the latest <see cref="FineTune"/> call (loss history, steps, stop reason), or null before the first.</summary>
+    /// <summary>The outcome of the latest <c>FineTune</c> call (loss history, steps, stop reason), or null before the first.</summary>
     public TrainingResult? LastResult { get; private set; }
 
     /// <inheritdoc />
@@ -36,8 +37,22 @@ public sealed class QFormerFineTuner : IBlip2FineTuner
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(examples);
-        var training = examples.Select(e => new TrainingExample(e.PixelValues, new TokenizedExample(e.PromptIds, e.TargetIds))).ToList();
-        var batches = new InMemoryBatchSource(training, TrainingCollators.ForLanguageModeling(model.Config), shuffle: true, seed: Options.Seed);
+        var batches = Batches(examples, TrainingCollators.ForLanguageModeling(model.Config));
         LastResult = new QFormerTrainer(Options).Train(model, batches, validation: null, progress, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public void FineTune(Blip2ForImageTextRetrieval model, IReadOnlyList<Blip2FineTuningExample> examples, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(examples);
+        long padId = model.Config.QFormerConfig.PadTokenId
+            ?? throw new InvalidOperationException("qformer_config.pad_token_id is not set; retrieval batches need it for padding.");
+        var batches = Batches(examples, new RetrievalTextCollator(padId));
+        LastResult = new QFormerTrainer(Options).Train(model, batches, validation: null, progress, cancellationToken);
+    }
+
+    private InMemoryBatchSource Batches(IReadOnlyList<Blip2FineTuningExample> examples, ITokenCollator collator) =>
+        new(examples.Select(e => new TrainingExample(e.PixelValues, new TokenizedExample(e.PromptIds, e.TargetIds))).ToList(),
+            collator, shuffle: true, seed: Options.Seed);
 }

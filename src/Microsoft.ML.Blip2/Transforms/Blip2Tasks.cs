@@ -89,8 +89,8 @@ internal static class Blip2Tasks
     {
         ArgumentNullException.ThrowIfNull(input);
         Data.InputBinding.Bind(input.Schema, options.ImageColumnName, TextColumnOf(options));
-        if (options is Blip2TextGenerationOptions { FineTunes: true } generation)
-            return CreateTransformer(options, Training.FineTuningFit.Train(generation, input));
+        if (options.FineTunes)
+            return CreateTransformer(options, Training.FineTuningFit.Train(options, input));
         return CreateTransformer(options, ModelSource.Open(options.ModelDirectory));
     }
 

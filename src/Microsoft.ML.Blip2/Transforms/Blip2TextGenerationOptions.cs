@@ -1,5 +1,4 @@
 using Microsoft.ML.Blip2.Generation;
-using Microsoft.ML.Blip2.Transforms.Training;
 
 namespace Microsoft.ML.Blip2.Transforms;
 
@@ -24,20 +23,12 @@ public abstract class Blip2TextGenerationOptions : Blip2TransformOptions
     public string? SequenceScoreColumnName { get; set; }
 
     /// <summary>
-    /// Text column with the target caption / answer of each training row. When set (with <see cref="FineTuner"/>),
+    /// Text column with the target caption / answer of each training row. When set (with <see cref="Blip2TransformOptions.FineTuner"/>),
     /// <c>Fit</c> fine-tunes the model on the training data and the transformer uses the fine-tuned weights; when
     /// <see langword="null"/>, <c>Fit</c> only loads the model.
     /// </summary>
     public string? LabelColumnName { get; set; }
 
-    /// <summary>What trains the model when <see cref="LabelColumnName"/> is set, e.g. <c>Blip2.Trainers.QFormerFineTuner</c>.</summary>
-    public IBlip2FineTuner? FineTuner { get; set; }
-
-    /// <summary>Cancels fine-tuning inside <c>Fit</c> (which then throws <see cref="OperationCanceledException"/>).</summary>
-    public CancellationToken FineTuningCancellation { get; set; }
-
-    /// <summary>True when <c>Fit</c> trains.</summary>
-    internal bool FineTunes => LabelColumnName is not null;
 
     /// <inheritdoc />
     internal override void Validate()
