@@ -7,7 +7,11 @@
 //   dotnet run --project examples/Blip2.FineTune -- --model /models/blip2-opt-2.7b --data /data/my-captions [--epochs 5]
 //       A real checkpoint (a Hugging Face BLIP-2 folder: config, safetensors, preprocessor and tokenizer files) and a
 //       folder with captions.tsv (one "file<TAB>caption" line per image, file relative to the folder); 10% of the rows
-//       are held out. Uses the standard recipe's learning rate 1e-5; expect this to need a lot of memory and time.
+//       are held out. Default learning rate 1e-5 (the usual BLIP-2 fine-tuning rate; --learning-rate X overrides); expect this to need a lot of memory and time.
+//
+//   dotnet run --project examples/Blip2.FineTune -- --write-demo DIR
+//       Writes the synthetic tiny model (DIR/model) and training data (DIR/data/captions.tsv + PNGs) and exits, to try
+//       the --model/--data path: ... -- --model DIR/model --data DIR/data --epochs 60 --learning-rate 3e-3
 using Blip2.FineTune;
 using Blip2.FineTune.Synthetic;
 using Blip2.Trainers;
@@ -17,7 +21,17 @@ using Microsoft.ML.Blip2.Transforms;
 using Microsoft.ML.Data;
 
 var arguments = CommandLine.Parse(args);
-string work = Path.Combine(Path.GetTempPath(), "blip2-finetune-example-" + Guid.NewGuid().ToString("N"));
+if (arguments.WriteDemo is { } demo)
+{
+    TinyModelDirectory.Write(Path.Combine(demo, "model"), [.. ShapeImages.Colours, .. ShapeImages.Shapes], seed: 4);
+    string data = Path.Combine(demo, "data");
+    var images = ShapeImages.Write(data, perCombination: 27, seed: 1, TinyModelDirectory.ImageSize);
+    File.WriteAllLines(Path.Combine(data, "captions.tsv"), images.Select(i => $"{Path.GetFileName(i.Path)}\t{i.Caption}"));
+    Console.WriteLine($"wrote {Path.Combine(demo, "model")} and {images.Count} captioned images in {data}");
+    return 0;
+}
+
+string work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "blip2-finetune-example-" + Guid.NewGuid().ToString("N"))).FullName;
 try
 {
     var (modelDirectory, train, heldOut, trainingOptions, generation) = arguments.Model is null
@@ -25,6 +39,8 @@ try
         : RealSetup(arguments);
     if (arguments.Epochs is int epochs)
         trainingOptions = trainingOptions with { Epochs = epochs };
+    if (arguments.LearningRate is double learningRate)
+        trainingOptions = trainingOptions with { LearningRate = learningRate };
 
     var mlContext = new MLContext(seed: 1);
     var trainData = mlContext.Data.LoadFromEnumerable(train);

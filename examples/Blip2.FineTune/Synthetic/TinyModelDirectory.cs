@@ -30,8 +30,8 @@ internal static class TinyModelDirectory
              "unk_token": "<unk>", "add_prefix_space": false, "model_max_length": 64}
             """);
         WritePreprocessorConfig(directory);
-        int vocabSize = (vocab.Count + 7) / 8 * 8;
-        using var model = ModelInitializer.CreateConditionalGeneration(Config(vocabSize), seed);
+        // Exactly the tokenizer's size: every id the model can generate must decode.
+        using var model = ModelInitializer.CreateConditionalGeneration(Config(vocab.Count), seed);
         model.SavePretrained(directory);
     }
 
