@@ -99,6 +99,8 @@ internal static class Blip2Tasks
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         Data.InputBinding.Check(inputSchema, options.ImageColumnName, TextColumnOf(options));
+        if (options is Blip2TextGenerationOptions { LabelColumnName: { } label })
+            Data.InputBinding.CheckLabel(inputSchema, label);
         ModelSource.CheckFiles(options.ModelDirectory);
         return Data.OutputSchemas.Append(inputSchema, OutputsOf(options));
     }

@@ -133,6 +133,20 @@ public sealed class CaptionFineTuningPipelineTests
     }
 
     [TestMethod]
+    public void GetOutputSchemaNamesAMissingLabelColumn()
+    {
+        var options = CaptionOptions();
+        options.ImageColumnName = nameof(ImageRow.ImagePath);
+        options.LabelColumnName = "Target";
+        options.FineTuner = fineTuner;
+        var estimator = mlContext.Transforms.Blip2Caption(options);
+        // SchemaShape.Create is internal to ML.NET: an empty custom mapping yields the row class's shape.
+        var rows = mlContext.Transforms.CustomMapping<NoColumns, ImageRow>((_, _) => { }, contractName: null).GetOutputSchema(new SchemaShape([]));
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => estimator.GetOutputSchema(rows));
+        StringAssert.Contains(e.Message, "label column 'Target'");
+    }
+
+    [TestMethod]
     public void LabelWithoutFineTunerIsRejected()
     {
         var options = CaptionOptions();
@@ -179,6 +193,10 @@ public sealed class CaptionFineTuningPipelineTests
         public string ImagePath { get; set; } = string.Empty;
 
         public string Caption { get; set; } = string.Empty;
+    }
+
+    public sealed class NoColumns
+    {
     }
 
     public sealed class NumericLabelRow

@@ -22,7 +22,7 @@ internal static class FineTuningFit
     public static ModelSource Train(Blip2TransformOptions options, IDataView input)
     {
         var generation = options as Blip2TextGenerationOptions;
-        var label = generation is null ? (DataViewSchema.Column?)null : BindLabel(input.Schema, generation.LabelColumnName!);
+        var label = generation is null ? (DataViewSchema.Column?)null : InputBinding.BindLabel(input.Schema, generation.LabelColumnName!);
         var binding = InputBinding.Bind(input.Schema, options.ImageColumnName, Blip2Tasks.TextColumnOf(options));
         var original = ModelSource.Open(options.ModelDirectory);
         original.Dispose(); // only the file checks are needed; the original directory is never owned.
@@ -65,15 +65,6 @@ internal static class FineTuningFit
 
     private static Func<RowInput, string, (long[], long[])> PromptAndTarget(Blip2InputPreparer preparer, Func<RowInput, string>? promptOf) =>
         (row, target) => (promptOf is null ? [] : Ids(preparer, promptOf(row), addSpecialTokens: false), Ids(preparer, target, addSpecialTokens: false));
-
-    private static DataViewSchema.Column BindLabel(DataViewSchema schema, string name)
-    {
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema), name, $"Label column '{name}' not found in the training data.");
-        if (column.Type is not TextDataViewType)
-            throw new ArgumentOutOfRangeException(nameof(schema), name, $"Label column '{name}' must be Text (string), but is {column.Type}.");
-        return column;
-    }
 
     private static List<Blip2FineTuningExample> ReadExamples(IDataView input, InputBinding binding, DataViewSchema.Column? label,
         Blip2InputPreparer preparer, Func<RowInput, string, (long[] Prompt, long[] Target)> tokenize, Blip2TransformOptions options,
