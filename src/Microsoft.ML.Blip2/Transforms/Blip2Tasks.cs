@@ -43,13 +43,21 @@ internal static class Blip2Tasks
         return outputs;
     }
 
+    /// <summary>Each row's prompt for text generation; null when the model generates from its start token alone.</summary>
+    public static Func<RowInput, string>? PromptOf(Blip2TextGenerationOptions options) => options switch
+    {
+        ImageCaptioningEstimator.Options captioning => string.IsNullOrEmpty(captioning.Prompt) ? null : _ => captioning.Prompt,
+        VqaEstimator.Options vqa => row => string.Format(CultureInfo.InvariantCulture, vqa.PromptTemplate, row.Text),
+        _ => throw new ArgumentException($"Unknown options type {options.GetType().Name}.", nameof(options)),
+    };
+
     /// <summary>Loads the model of <paramref name="source"/> for the task <paramref name="options"/> describe.</summary>
     public static Blip2Task Load(Blip2TransformOptions options, ModelSource source) => options switch
     {
         ImageCaptioningEstimator.Options captioning => TextGenerationTask.Load(Blip2TaskKind.ImageCaptioning, captioning, source,
-            string.IsNullOrEmpty(captioning.Prompt) ? null : _ => captioning.Prompt, textColumnName: null),
+            PromptOf(captioning), textColumnName: null),
         VqaEstimator.Options vqa => TextGenerationTask.Load(Blip2TaskKind.VisualQuestionAnswering, vqa, source,
-            row => string.Format(CultureInfo.InvariantCulture, vqa.PromptTemplate, row.Text), vqa.QuestionColumnName),
+            PromptOf(vqa), vqa.QuestionColumnName),
         ImageTextMatchingEstimator.Options matching => ImageTextMatchingTask.Load(matching, source),
         _ => throw new ArgumentException($"Unknown options type {options.GetType().Name}.", nameof(options)),
     };
@@ -81,6 +89,8 @@ internal static class Blip2Tasks
     {
         ArgumentNullException.ThrowIfNull(input);
         Data.InputBinding.Bind(input.Schema, options.ImageColumnName, TextColumnOf(options));
+        if (options.FineTunes)
+            return CreateTransformer(options, Training.FineTuningFit.Train(options, input));
         return CreateTransformer(options, ModelSource.Open(options.ModelDirectory));
     }
 
@@ -89,6 +99,8 @@ internal static class Blip2Tasks
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         Data.InputBinding.Check(inputSchema, options.ImageColumnName, TextColumnOf(options));
+        if (options is Blip2TextGenerationOptions { LabelColumnName: { } label })
+            Data.InputBinding.CheckLabel(inputSchema, label);
         ModelSource.CheckFiles(options.ModelDirectory);
         return Data.OutputSchemas.Append(inputSchema, OutputsOf(options));
     }

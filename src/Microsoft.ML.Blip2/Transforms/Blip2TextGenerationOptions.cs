@@ -22,10 +22,24 @@ public abstract class Blip2TextGenerationOptions : Blip2TransformOptions
     /// </summary>
     public string? SequenceScoreColumnName { get; set; }
 
+    /// <summary>
+    /// Text column with the target caption / answer of each training row. When set (with <see cref="Blip2TransformOptions.FineTuner"/>),
+    /// <c>Fit</c> fine-tunes the model on the training data and the transformer uses the fine-tuned weights; when
+    /// <see langword="null"/>, <c>Fit</c> only loads the model.
+    /// </summary>
+    public string? LabelColumnName { get; set; }
+
+
     /// <inheritdoc />
     internal override void Validate()
     {
         base.Validate();
+        if (LabelColumnName is { } label && string.IsNullOrWhiteSpace(label))
+            throw new ArgumentException($"{nameof(LabelColumnName)} must be null or a column name, not empty.", nameof(LabelColumnName));
+        if (LabelColumnName is not null && FineTuner is null)
+            throw new ArgumentException($"{nameof(LabelColumnName)} '{LabelColumnName}' is set but {nameof(FineTuner)} is null: fine-tuning needs a fine-tuner (e.g. Blip2.Trainers.QFormerFineTuner).", nameof(FineTuner));
+        if (LabelColumnName is null && FineTuner is not null)
+            throw new ArgumentException($"{nameof(FineTuner)} is set but {nameof(LabelColumnName)} is null: name the column with the target texts.", nameof(LabelColumnName));
         if (TokenIdsColumnName is { Length: 0 })
             throw new ArgumentException($"{nameof(TokenIdsColumnName)} must be null or a column name, not empty.", nameof(TokenIdsColumnName));
         if (SequenceScoreColumnName is { Length: 0 })

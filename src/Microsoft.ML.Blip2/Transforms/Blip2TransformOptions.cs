@@ -1,3 +1,4 @@
+using Microsoft.ML.Blip2.Transforms.Training;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Transforms;
@@ -55,6 +56,19 @@ public abstract class Blip2TransformOptions
 
     /// <summary>The base checkpoint directory for <see cref="WeightStorage.DifferencesFromBase"/>.</summary>
     public string? BaseModelDirectory { get; set; }
+
+    /// <summary>
+    /// What trains the model in <c>Fit</c>, e.g. <c>Blip2.Trainers.QFormerFineTuner</c>; <see langword="null"/> (default):
+    /// <c>Fit</c> only loads the model. Captioning and VQA also need <see cref="Blip2TextGenerationOptions.LabelColumnName"/>;
+    /// image–text matching trains on its rows as matching (image, text) pairs.
+    /// </summary>
+    public IBlip2FineTuner? FineTuner { get; set; }
+
+    /// <summary>Cancels fine-tuning inside <c>Fit</c> (which then throws <see cref="OperationCanceledException"/>).</summary>
+    public CancellationToken FineTuningCancellation { get; set; }
+
+    /// <summary>True when <c>Fit</c> trains.</summary>
+    internal bool FineTunes => FineTuner is not null;
 
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     internal virtual void Validate()

@@ -58,6 +58,23 @@ internal sealed class InputBinding
         }
     }
 
+    /// <summary>The label (target text) column of fine-tuning; missing or not text throws <see cref="ArgumentOutOfRangeException"/> naming it.</summary>
+    public static DataViewSchema.Column BindLabel(DataViewSchema schema, string labelColumnName)
+    {
+        var label = Find(schema, labelColumnName, "label");
+        if (label.Type is not TextDataViewType)
+            throw Mismatch(labelColumnName, "label", "Text", label.Type.ToString() ?? "?");
+        return label;
+    }
+
+    /// <summary>The same check on a schema shape.</summary>
+    public static void CheckLabel(SchemaShape shape, string labelColumnName)
+    {
+        var label = Find(shape, labelColumnName, "label");
+        if (label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType is not TextDataViewType)
+            throw Mismatch(labelColumnName, "label", "Text", Describe(label));
+    }
+
     private static DataViewSchema.Column Find(DataViewSchema schema, string name, string role) =>
         schema.GetColumnOrNull(name) ?? throw NotFound(name, role, schema.Where(c => !c.IsHidden).Select(c => c.Name));
 
