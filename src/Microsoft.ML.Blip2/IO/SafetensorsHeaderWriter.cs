@@ -19,13 +19,13 @@ internal static class SafetensorsHeaderWriter
         if (metadata is not null)
         {
             // The Rust crate serialises a HashMap (arbitrary order); sorting makes our output deterministic.
-            AppendString(json, SafetensorsHeaderReader.MetadataKey).Append(":{");
+            JsonStringWriter.Append(json, SafetensorsHeaderReader.MetadataKey, escapeNonAscii: false).Append(":{");
             bool firstEntry = true;
             foreach ((string key, string value) in metadata.OrderBy(p => p.Key, CodePointComparer.Instance))
             {
                 json.Append(firstEntry ? "" : ",");
-                AppendString(json, key).Append(':');
-                AppendString(json, value);
+                JsonStringWriter.Append(json, key, escapeNonAscii: false).Append(':');
+                JsonStringWriter.Append(json, value, escapeNonAscii: false);
                 firstEntry = false;
             }
 
@@ -37,8 +37,8 @@ internal static class SafetensorsHeaderWriter
         foreach (TensorEntry entry in dataOrder)
         {
             json.Append(first ? "" : ",");
-            AppendString(json, entry.Name).Append(":{\"dtype\":");
-            AppendString(json, entry.DType.ToHeaderName()).Append(",\"shape\":[");
+            JsonStringWriter.Append(json, entry.Name, escapeNonAscii: false).Append(":{\"dtype\":");
+            JsonStringWriter.Append(json, entry.DType.ToHeaderName(), escapeNonAscii: false).Append(",\"shape\":[");
             json.AppendJoin(',', entry.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture)));
             json.Append("],\"data_offsets\":[")
                 .Append(offset.ToString(CultureInfo.InvariantCulture)).Append(',')
@@ -56,25 +56,4 @@ internal static class SafetensorsHeaderWriter
         return padded;
     }
 
-    private static StringBuilder AppendString(StringBuilder json, string text)
-    {
-        json.Append('"');
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '"': json.Append("\\\""); break;
-                case '\\': json.Append("\\\\"); break;
-                case '\b': json.Append("\\b"); break;
-                case '\f': json.Append("\\f"); break;
-                case '\n': json.Append("\\n"); break;
-                case '\r': json.Append("\\r"); break;
-                case '\t': json.Append("\\t"); break;
-                case < ' ': json.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture)); break;
-                default: json.Append(c); break;
-            }
-        }
-
-        return json.Append('"');
-    }
 }

@@ -20,8 +20,8 @@ internal static class ShardIndexWriter
         foreach ((string name, string file) in weightMap.OrderBy(p => p.Key, CodePointComparer.Instance))
         {
             json.Append(first ? "\n" : ",\n").Append("    ");
-            AppendString(json, name).Append(": ");
-            AppendString(json, file);
+            JsonStringWriter.Append(json, name, escapeNonAscii: true).Append(": ");
+            JsonStringWriter.Append(json, file, escapeNonAscii: true);
             first = false;
         }
 
@@ -29,25 +29,4 @@ internal static class ShardIndexWriter
         return Encoding.ASCII.GetBytes(json.ToString());
     }
 
-    private static StringBuilder AppendString(StringBuilder json, string text)
-    {
-        json.Append('"');
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '"': json.Append("\\\""); break;
-                case '\\': json.Append("\\\\"); break;
-                case '\b': json.Append("\\b"); break;
-                case '\f': json.Append("\\f"); break;
-                case '\n': json.Append("\\n"); break;
-                case '\r': json.Append("\\r"); break;
-                case '\t': json.Append("\\t"); break;
-                case < ' ' or > '~': json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: json.Append(c); break;
-            }
-        }
-
-        return json.Append('"');
-    }
 }
