@@ -9,8 +9,10 @@ namespace Microsoft.ML.Blip2.Transforms;
 /// <c>Blip2Processor</c> does (image tokens prepended to every row for checkpoints with <c>image_token_index</c>).
 /// </summary>
 /// <remarks>
-/// The one seam between the transformers and the processing code: built on the image processor and the tokenizer
-/// directly until the library's <c>Blip2Processor</c> is available, then a one-line switch.
+/// The one seam between the transformers and the processing code. Unlike <see cref="Blip2Processor"/>, which takes the
+/// image-token id and count from the tokenizer and <c>processor_config.json</c>, this takes them from the model config
+/// (<c>image_token_index</c>, <c>num_query_tokens</c>): the values the model will look for. In the Salesforce
+/// checkpoints both agree.
 /// </remarks>
 internal sealed class Blip2InputPreparer
 {
