@@ -1,4 +1,5 @@
 using Blip2.Trainers.Data;
+using Blip2.FineTune.Synthetic;
 using static TorchSharp.torch;
 
 namespace Blip2.Trainers.Tests;
@@ -51,7 +52,7 @@ public static class SyntheticShapes
         for (int y = 0; y < size; y++)
         for (int x = 0; x < size; x++)
         {
-            bool inside = Inside(shape, (x - left + 0.5) / extent, (y - top + 0.5) / extent);
+            bool inside = ShapeImages.Inside(shape, (x - left + 0.5) / extent, (y - top + 0.5) / extent);
             for (int c = 0; c < 3; c++)
             {
                 float background = 0.5f + (float)(random.NextDouble() * 0.1 - 0.05);
@@ -60,17 +61,5 @@ public static class SyntheticShapes
             }
         }
         return tensor(pixels, [3, size, size]);
-    }
-
-    // (u, v) in [0, 1)² inside the shape's bounding box.
-    private static bool Inside(int shape, double u, double v)
-    {
-        if (u < 0 || u >= 1 || v < 0 || v >= 1) return false;
-        return shape switch
-        {
-            0 => true,
-            1 => (u - 0.5) * (u - 0.5) + (v - 0.5) * (v - 0.5) <= 0.25,
-            _ => Math.Abs(u - 0.5) <= v / 2, // apex at the top, base at the bottom
-        };
     }
 }

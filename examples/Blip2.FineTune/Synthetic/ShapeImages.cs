@@ -64,8 +64,8 @@ internal static class ShapeImages
         return rgba;
     }
 
-    // (u, v) in [0, 1)² inside the shape's bounding box.
-    private static bool Inside(int shape, double u, double v)
+    /// <summary>Whether (u, v) in [0, 1)² of the shape's bounding box is inside shape 0 (square), 1 (disc) or 2 (triangle).</summary>
+    internal static bool Inside(int shape, double u, double v)
     {
         if (u < 0 || u >= 1 || v < 0 || v >= 1) return false;
         return shape switch
