@@ -86,6 +86,22 @@ public sealed record QFormerTrainingOptions
     /// <summary>Label smoothing of the image–text contrastive cross-entropies (retrieval training). Default 0.1 (LAVIS).</summary>
     public double ContrastiveLabelSmoothing { get; init; } = 0.1;
 
+    /// <summary>
+    /// The losses of retrieval training. Default <see cref="RetrievalObjectives.ContrastiveAndMatching"/> (ITC + ITM);
+    /// <see cref="RetrievalObjectives.All"/> adds ITG, LAVIS's full stage-1 objective.
+    /// </summary>
+    public RetrievalObjectives RetrievalObjectives { get; init; } = RetrievalObjectives.ContrastiveAndMatching;
+
+    /// <summary>
+    /// The token id that replaces the first text token (<c>[CLS]</c>) as the decoder start of ITG — LAVIS uses the
+    /// Q-Former tokenizer's <c>bos_token</c> <c>[DEC]</c>. Null: ML.NET fine-tuning takes the tokenizer's bos token;
+    /// <see cref="QFormerTrainer"/> and <see cref="QFormerTrainingSession"/> require it when ITG is trained.
+    /// </summary>
+    public long? TextGenerationStartTokenId { get; init; }
+
+    /// <summary>Label smoothing of the ITG token cross-entropy (retrieval training). Default 0.1 (LAVIS <c>BertLMHeadModel</c>).</summary>
+    public double TextGenerationLabelSmoothing { get; init; } = 0.1;
+
     /// <summary>Checks every option; throws naming the first bad one.</summary>
     /// <exception cref="ArgumentException">An option is out of range or inconsistent with another.</exception>
     public void Validate()
@@ -118,6 +134,11 @@ public sealed record QFormerTrainingOptions
         RequireFinite(ContrastiveTemperature, nameof(ContrastiveTemperature), min: 0, minExclusive: true);
         RequireFinite(ContrastiveLabelSmoothing, nameof(ContrastiveLabelSmoothing), min: 0);
         if (ContrastiveLabelSmoothing >= 1) throw Bad(nameof(ContrastiveLabelSmoothing), ContrastiveLabelSmoothing, "must be below 1");
+        if (RetrievalObjectives == 0 || (RetrievalObjectives & ~RetrievalObjectives.All) != 0)
+            throw Bad(nameof(RetrievalObjectives), RetrievalObjectives, "must name at least one defined loss");
+        if (TextGenerationStartTokenId is < 0) throw Bad(nameof(TextGenerationStartTokenId), TextGenerationStartTokenId, "must be a token id (0 or more) when set");
+        RequireFinite(TextGenerationLabelSmoothing, nameof(TextGenerationLabelSmoothing), min: 0);
+        if (TextGenerationLabelSmoothing >= 1) throw Bad(nameof(TextGenerationLabelSmoothing), TextGenerationLabelSmoothing, "must be below 1");
     }
 
     private static void RequireFinite(double value, string name, double min, bool minExclusive = false)

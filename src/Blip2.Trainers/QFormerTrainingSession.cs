@@ -79,7 +79,7 @@ public sealed class QFormerTrainingSession : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var objective = new ImageTextRetrievalObjective(model, options.ContrastiveTemperature, options.ContrastiveLabelSmoothing);
+        var objective = new ImageTextRetrievalObjective(model, options);
         try
         {
             return new QFormerTrainingSession(objective, options, totalSteps);

@@ -122,7 +122,7 @@ internal sealed class TrainingLoop(QFormerTrainingSession session, TrainingPlan 
         _lastLoss = aggregate.Loss;
         _lastAccuracy = aggregate.Accuracy;
         _losses.Add(aggregate.Loss);
-        return new StepStatistics(aggregate.Loss, aggregate.Accuracy, update.LearningRate, update.GradientNorm, aggregate.Examples);
+        return new StepStatistics(aggregate.Loss, aggregate.Accuracy, update.LearningRate, update.GradientNorm, aggregate.Examples, aggregate.LossComponents);
     }
 
     private bool ValidationDue(bool epochEnded) => validation is not null
@@ -162,8 +162,9 @@ internal sealed class TrainingLoop(QFormerTrainingSession session, TrainingPlan 
         double seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
         var remaining = TimeSpan.FromSeconds(seconds / Math.Max(done, 1) * (plan.TotalSteps - session.Step));
         progress.Report(new TrainingProgress(session.Step, plan.TotalSteps, epoch, step.Loss, step.Accuracy, step.LearningRate,
-            step.GradientNorm, examples / seconds, elapsed, remaining, session.MeasureMemory(), validated));
+            step.GradientNorm, examples / seconds, elapsed, remaining, session.MeasureMemory(), validated) { LossComponents = step.LossComponents });
     }
 
-    private sealed record StepStatistics(double Loss, double Accuracy, double LearningRate, double GradientNorm, long Examples);
+    private sealed record StepStatistics(double Loss, double Accuracy, double LearningRate, double GradientNorm, long Examples,
+        IReadOnlyDictionary<string, double> LossComponents);
 }

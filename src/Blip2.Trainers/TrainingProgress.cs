@@ -7,7 +7,7 @@ namespace Blip2.Trainers;
 /// <param name="TotalSteps">Updates the run will apply (unless stopped early or cancelled).</param>
 /// <param name="Epoch">0-based epoch the step belongs to.</param>
 /// <param name="Loss">Training loss of the step (target-weighted over its accumulated batches).</param>
-/// <param name="Accuracy">Training accuracy of the step (token accuracy; ITM accuracy for retrieval).</param>
+/// <param name="Accuracy">Training accuracy of the step (token accuracy; for retrieval ITM accuracy, else ITG token accuracy, else ITC top-1).</param>
 /// <param name="LearningRate">Rate used by the step.</param>
 /// <param name="GradientNorm">Global gradient norm before clipping.</param>
 /// <param name="ExamplesPerSecond">Training throughput since this run (or resume) started.</param>
@@ -17,4 +17,8 @@ namespace Blip2.Trainers;
 /// <param name="Validation">Validation metrics when the step was followed by a validation, else null.</param>
 public sealed record TrainingProgress(long Step, long TotalSteps, int Epoch, double Loss, double Accuracy, double LearningRate,
     double GradientNorm, double ExamplesPerSecond, TimeSpan Elapsed, TimeSpan EstimatedRemaining, MemoryUsage Memory,
-    EvaluationMetrics? Validation);
+    EvaluationMetrics? Validation)
+{
+    /// <summary>The named parts of <see cref="Loss"/> (retrieval: <c>itc</c>, <c>itm</c>, <c>itg</c>); empty when the loss has no parts.</summary>
+    public IReadOnlyDictionary<string, double> LossComponents { get; init; } = new Dictionary<string, double>();
+}

@@ -27,7 +27,7 @@ public static class Blip2FineTuningCatalog
         string? prompt = null, GenerationOptions? generationOptions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new ImageCaptioningEstimator(new ImageCaptioningEstimator.Options
+        return catalog.Blip2Caption(new ImageCaptioningEstimator.Options
         {
             OutputColumnName = outputColumnName,
             ImageColumnName = imageColumnName,
@@ -58,7 +58,7 @@ public static class Blip2FineTuningCatalog
         GenerationOptions? generationOptions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new VqaEstimator(new VqaEstimator.Options
+        return catalog.Blip2AnswerQuestion(new VqaEstimator.Options
         {
             OutputColumnName = outputColumnName,
             ImageColumnName = imageColumnName,
@@ -90,7 +90,7 @@ public static class Blip2FineTuningCatalog
         ImageTextMatchingMode mode = ImageTextMatchingMode.Itm, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new ImageTextMatchingEstimator(new ImageTextMatchingEstimator.Options
+        return catalog.Blip2MatchImageText(new ImageTextMatchingEstimator.Options
         {
             OutputColumnName = outputColumnName,
             ImageColumnName = imageColumnName,

@@ -7,6 +7,9 @@ namespace Blip2.Trainers.Metrics;
 /// <param name="Examples">Examples evaluated.</param>
 public sealed record EvaluationMetrics(double Loss, double Accuracy, long Targets, long Examples)
 {
+    /// <summary>Target-weighted means of the named parts of the loss (retrieval: <c>itc</c>, <c>itm</c>, <c>itg</c>); empty when the loss has no parts.</summary>
+    public IReadOnlyDictionary<string, double> LossComponents { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Combines batch statistics, weighting each batch loss by its target count.</summary>
     public static EvaluationMetrics Aggregate(IReadOnlyCollection<BatchStatistics> batches)
     {
@@ -15,6 +18,9 @@ public sealed record EvaluationMetrics(double Loss, double Accuracy, long Target
         long predictions = batches.Sum(b => b.Predictions);
         double loss = targets == 0 ? double.NaN : batches.Sum(b => b.Loss * b.Targets) / targets;
         double accuracy = predictions == 0 ? double.NaN : (double)batches.Sum(b => b.Correct) / predictions;
-        return new EvaluationMetrics(loss, accuracy, targets, batches.Sum(b => b.Examples));
+        var components = batches.SelectMany(b => b.Components.Keys).Distinct().ToDictionary(
+            name => name,
+            name => targets == 0 ? double.NaN : batches.Sum(b => b.Components.GetValueOrDefault(name) * b.Targets) / targets);
+        return new EvaluationMetrics(loss, accuracy, targets, batches.Sum(b => b.Examples)) { LossComponents = components };
     }
 }

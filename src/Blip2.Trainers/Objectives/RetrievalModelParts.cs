@@ -20,8 +20,8 @@ internal sealed class RetrievalModelParts
         VisionProjection = Child<Linear>(model, "vision_projection");
         TextProjection = Child<Linear>(model, "text_projection");
         ItmHead = Child<Linear>(model, "itm_head");
-        QueryTokens = model.named_parameters(recurse: false).FirstOrDefault(p => p.name == "query_tokens").parameter
-            ?? throw new InvalidOperationException($"{nameof(Blip2ForImageTextRetrieval)} has no parameter 'query_tokens'.");
+        QueryTokens = Parameter(model, "query_tokens");
+        WordEmbeddings = Parameter(model, "embeddings.word_embeddings.weight");
     }
 
     public Blip2VisionModel Vision { get; }
@@ -37,6 +37,13 @@ internal sealed class RetrievalModelParts
     public Linear ItmHead { get; }
 
     public Parameter QueryTokens { get; }
+
+    /// <summary>The Q-Former word embeddings <c>[V, H]</c>, also the decoder of the ITG head (tied as in LAVIS).</summary>
+    public Parameter WordEmbeddings { get; }
+
+    private static Parameter Parameter(nn.Module model, string name) =>
+        model.named_parameters().FirstOrDefault(p => p.name == name).parameter
+        ?? throw new InvalidOperationException($"{model.GetType().Name} has no parameter '{name}'.");
 
     private static T Child<T>(nn.Module model, string name) where T : nn.Module =>
         model.named_children().FirstOrDefault(c => c.name == name).module as T

@@ -1,5 +1,6 @@
 using Microsoft.ML.Blip2.Generation;
 using Microsoft.ML.Blip2.Transforms;
+using Microsoft.ML.Blip2.Transforms.Persistence;
 
 namespace Microsoft.ML;
 
@@ -22,7 +23,7 @@ public static class Blip2Catalog
         string modelDirectory, string? prompt = null, GenerationOptions? generationOptions = null, int batchSize = 8)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new ImageCaptioningEstimator(new ImageCaptioningEstimator.Options
+        return new ImageCaptioningEstimator(MLNetInternals.EnvironmentOf(catalog), new ImageCaptioningEstimator.Options
         {
             OutputColumnName = outputColumnName,
             ImageColumnName = imageColumnName,
@@ -39,7 +40,7 @@ public static class Blip2Catalog
     public static ImageCaptioningEstimator Blip2Caption(this TransformsCatalog catalog, ImageCaptioningEstimator.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new ImageCaptioningEstimator(options);
+        return new ImageCaptioningEstimator(MLNetInternals.EnvironmentOf(catalog), options);
     }
 
     /// <summary>Answers the question of <paramref name="questionColumnName"/> about the row's image.</summary>
@@ -56,7 +57,7 @@ public static class Blip2Catalog
         GenerationOptions? generationOptions = null, int batchSize = 8)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new VqaEstimator(new VqaEstimator.Options
+        return new VqaEstimator(MLNetInternals.EnvironmentOf(catalog), new VqaEstimator.Options
         {
             OutputColumnName = outputColumnName,
             ImageColumnName = imageColumnName,
@@ -74,7 +75,7 @@ public static class Blip2Catalog
     public static VqaEstimator Blip2AnswerQuestion(this TransformsCatalog catalog, VqaEstimator.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new VqaEstimator(options);
+        return new VqaEstimator(MLNetInternals.EnvironmentOf(catalog), options);
     }
 
     /// <summary>Scores how well the text of <paramref name="textColumnName"/> matches the row's image (a <c>float</c>).</summary>
@@ -89,7 +90,7 @@ public static class Blip2Catalog
         string textColumnName, string modelDirectory, ImageTextMatchingMode mode = ImageTextMatchingMode.Itm, int batchSize = 8)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new ImageTextMatchingEstimator(new ImageTextMatchingEstimator.Options
+        return new ImageTextMatchingEstimator(MLNetInternals.EnvironmentOf(catalog), new ImageTextMatchingEstimator.Options
         {
             OutputColumnName = outputColumnName,
             ImageColumnName = imageColumnName,
@@ -106,6 +107,6 @@ public static class Blip2Catalog
     public static ImageTextMatchingEstimator Blip2MatchImageText(this TransformsCatalog catalog, ImageTextMatchingEstimator.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new ImageTextMatchingEstimator(options);
+        return new ImageTextMatchingEstimator(MLNetInternals.EnvironmentOf(catalog), options);
     }
 }

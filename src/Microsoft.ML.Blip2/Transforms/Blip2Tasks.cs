@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.Blip2.Transforms.Persistence;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Blip2.Transforms;
 
@@ -84,13 +85,16 @@ internal static class Blip2Tasks
         };
     }
 
-    /// <summary>What <c>Fit</c> does: checks the input columns, opens the model directory and loads the model.</summary>
-    public static Blip2TransformerBase Fit(Blip2TransformOptions options, IDataView input)
+    /// <summary>
+    /// What <c>Fit</c> does: checks the input columns, fine-tunes when the options carry a fine-tuner (logging to a
+    /// channel of <paramref name="host"/>), opens the model directory and loads the model.
+    /// </summary>
+    public static Blip2TransformerBase Fit(Blip2TransformOptions options, IDataView input, IHost host)
     {
         ArgumentNullException.ThrowIfNull(input);
         Data.InputBinding.Bind(input.Schema, options.ImageColumnName, TextColumnOf(options));
         if (options.FineTunes)
-            return CreateTransformer(options, Training.FineTuningFit.Train(options, input));
+            return CreateTransformer(options, Training.FineTuningFit.Train(options, input, host));
         return CreateTransformer(options, ModelSource.Open(options.ModelDirectory));
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.ML.Runtime;
+
 namespace Microsoft.ML.Blip2.Transforms;
 
 /// <summary>
@@ -7,13 +9,18 @@ namespace Microsoft.ML.Blip2.Transforms;
 /// </summary>
 public sealed class ImageCaptioningEstimator : IEstimator<ImageCaptioningTransformer>
 {
+    private readonly IHost host;
     private readonly Options options;
 
     /// <summary>Creates the estimator; the options are copied and validated.</summary>
+    /// <param name="env">The ML.NET environment (an <see cref="MLContext"/>): fine-tuning logs to its channels (<see cref="MLContext.Log"/>).</param>
+    /// <param name="options">The settings.</param>
     /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
-    public ImageCaptioningEstimator(Options options)
+    public ImageCaptioningEstimator(IHostEnvironment env, Options options)
     {
+        ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
+        host = env.Register(nameof(ImageCaptioningEstimator));
         this.options = (Options)options.Copy();
         this.options.Validate();
     }
@@ -21,7 +28,7 @@ public sealed class ImageCaptioningEstimator : IEstimator<ImageCaptioningTransfo
     /// <summary>Checks the input columns and loads the model (nothing is trained).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The image column is missing or has the wrong type.</exception>
     /// <exception cref="FileNotFoundException">A model file is missing (the message names it).</exception>
-    public ImageCaptioningTransformer Fit(IDataView input) => (ImageCaptioningTransformer)Blip2Tasks.Fit(options, input);
+    public ImageCaptioningTransformer Fit(IDataView input) => (ImageCaptioningTransformer)Blip2Tasks.Fit(options, input, host);
 
     /// <summary>The input shape plus the output columns; checks the input columns and that the model files exist.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The image column is missing or has the wrong type.</exception>

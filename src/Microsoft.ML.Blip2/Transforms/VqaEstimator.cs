@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Blip2.Transforms;
 
@@ -12,13 +13,18 @@ public sealed class VqaEstimator : IEstimator<VqaTransformer>
     /// <summary>The prompt format of the BLIP-2 paper and model cards.</summary>
     public const string DefaultPromptTemplate = "Question: {0} Answer:";
 
+    private readonly IHost host;
     private readonly Options options;
 
     /// <summary>Creates the estimator; the options are copied and validated.</summary>
+    /// <param name="env">The ML.NET environment (an <see cref="MLContext"/>): fine-tuning logs to its channels (<see cref="MLContext.Log"/>).</param>
+    /// <param name="options">The settings.</param>
     /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
-    public VqaEstimator(Options options)
+    public VqaEstimator(IHostEnvironment env, Options options)
     {
+        ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
+        host = env.Register(nameof(VqaEstimator));
         this.options = (Options)options.Copy();
         this.options.Validate();
     }
@@ -26,7 +32,7 @@ public sealed class VqaEstimator : IEstimator<VqaTransformer>
     /// <summary>Checks the input columns and loads the model (nothing is trained).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The image or question column is missing or has the wrong type.</exception>
     /// <exception cref="FileNotFoundException">A model file is missing (the message names it).</exception>
-    public VqaTransformer Fit(IDataView input) => (VqaTransformer)Blip2Tasks.Fit(options, input);
+    public VqaTransformer Fit(IDataView input) => (VqaTransformer)Blip2Tasks.Fit(options, input, host);
 
     /// <summary>The input shape plus the output columns; checks the input columns and that the model files exist.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The image or question column is missing or has the wrong type.</exception>

@@ -15,11 +15,20 @@ internal sealed class RecordingFineTuner(float bias) : IBlip2FineTuner
 
     public List<(long[] Shape, float Min, float Max, long[] PromptIds, long[] TargetIds)> Examples { get; } = [];
 
-    public void FineTune(Blip2ForConditionalGeneration model, IReadOnlyList<Blip2FineTuningExample> examples, CancellationToken cancellationToken) =>
-        Record(model, GenerationParameter, examples);
+    /// <summary>The context of the latest call.</summary>
+    public Blip2FineTuningContext? Context { get; private set; }
 
-    public void FineTune(Blip2ForImageTextRetrieval model, IReadOnlyList<Blip2FineTuningExample> examples, CancellationToken cancellationToken) =>
+    public void FineTune(Blip2ForConditionalGeneration model, IReadOnlyList<Blip2FineTuningExample> examples, Blip2FineTuningContext context)
+    {
+        Context = context;
+        Record(model, GenerationParameter, examples);
+    }
+
+    public void FineTune(Blip2ForImageTextRetrieval model, IReadOnlyList<Blip2FineTuningExample> examples, Blip2FineTuningContext context)
+    {
+        Context = context;
         Record(model, RetrievalParameter, examples);
+    }
 
     /// <summary>The values of parameter <paramref name="name"/> of <paramref name="model"/>.</summary>
     public static float[] Values(Blip2Module model, string name) =>

@@ -47,6 +47,7 @@ internal sealed class InitializationRules(Blip2Config config)
         (Linear or PatchConv, "bias") => new ParameterInit.Constant(0),
         (LayerNorm, "weight") => new ParameterInit.Constant(1),
         (LayerNorm, "bias") => new ParameterInit.Constant(0),
+        (QFormer.QFormerPredictionHead, "bias") => new ParameterInit.Constant(0), // LAVIS BertLMPredictionHead: zeros
         _ => throw Unknown(fullName, owner, "no BLIP-2 rule"),
     };
 

@@ -50,19 +50,48 @@ public sealed class Blip2QFormerModel : Blip2Module
     /// <param name="attentionMask">0/1 mask <c>[B, T]</c> over all positions; none masked when null.</param>
     /// <param name="encoderHiddenStates">Image features <c>[B, S, encoder_hidden_size]</c> for cross-attention.</param>
     /// <param name="encoderAttentionMask">0/1 mask <c>[B, S]</c> over image features; none masked when null.</param>
+    /// <param name="textAttention">How the text positions attend; <see cref="QFormerTextAttention.Bidirectional"/> by default.</param>
     public QFormerOutput Forward(Tensor queryEmbeds, long? queryLength = null, Tensor? attentionMask = null,
-        Tensor? encoderHiddenStates = null, Tensor? encoderAttentionMask = null)
+        Tensor? encoderHiddenStates = null, Tensor? encoderAttentionMask = null,
+        QFormerTextAttention textAttention = QFormerTextAttention.Bidirectional)
     {
         using var mode = InferenceMode.Enter(this);
         using var scope = NewDisposeScope();
         var embedded = layernorm.Forward(queryEmbeds);
         var dtype = embedded.dtype;
-        var selfBias = attentionMask is null ? null : AttentionMath.PaddingBias(attentionMask, dtype, SelfAttentionMaskFill);
+        long queries = queryLength ?? queryEmbeds.shape[1];
+        var selfBias = textAttention switch
+        {
+            QFormerTextAttention.Bidirectional => attentionMask is null ? null : AttentionMath.PaddingBias(attentionMask, dtype, SelfAttentionMaskFill),
+            QFormerTextAttention.Causal => CausalTextBias(attentionMask, embedded.shape[0], embedded.shape[1], queries, dtype, embedded.device),
+            _ => throw new ArgumentOutOfRangeException(nameof(textAttention), textAttention, "Not a defined Q-Former text attention mode."),
+        };
         var encoderBias = encoderAttentionMask is null ? null
             : AttentionMath.PaddingBias(encoderAttentionMask, dtype, AttentionMath.MinValue(dtype));
-        var last = encoder.Forward(embedded, selfBias, encoderHiddenStates, encoderBias, queryLength ?? queryEmbeds.shape[1]);
+        var last = encoder.Forward(embedded, selfBias, encoderHiddenStates, encoderBias, queries);
         var output = new QFormerOutput(last, last.select(1, 0));
         output.MoveToOuterScope();
         return output;
+    }
+
+    // LAVIS BertModel.get_extended_attention_mask(is_decoder=True, has_query=True): a 0/1 visibility matrix (query rows:
+    // query columns only; text row t: every query column and text columns ≤ t) times the padding mask, then
+    // (1 − m)·(−10000) as for the bidirectional mask. [B, 1, T, T].
+    private static Tensor CausalTextBias(Tensor? attentionMask, long batch, long length, long queryLength, ScalarType dtype, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var rows = arange(length, dtype: ScalarType.Int64, device: device).unsqueeze(1);
+        var columns = arange(length, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var queryColumn = columns.lt(queryLength);
+        var visible = rows.lt(queryLength).logical_and(queryColumn)
+            .logical_or(rows.ge(queryLength).logical_and(queryColumn.logical_or(columns.le(rows))));
+        var allowed = visible.to(dtype).unsqueeze(0);
+        if (attentionMask is not null)
+        {
+            if (attentionMask.shape[0] != batch || attentionMask.shape[1] != length)
+                throw new ArgumentException($"attention mask shape [{string.Join(", ", attentionMask.shape)}] does not match the input [{batch}, {length}].", nameof(attentionMask));
+            allowed = allowed * attentionMask.to(dtype).unsqueeze(1);
+        }
+        return ((1.0 - allowed) * SelfAttentionMaskFill).unsqueeze(1).MoveToOuterDisposeScope();
     }
 }

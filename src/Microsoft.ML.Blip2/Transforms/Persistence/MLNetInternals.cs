@@ -7,8 +7,9 @@ namespace Microsoft.ML.Blip2.Transforms.Persistence;
 
 /// <summary>
 /// The only place that touches ML.NET internals (by reflection), pinned to ML.NET 5.0.1: model-header version info and
-/// strings, the zip archive behind <see cref="ModelSaveContext"/> and the internal <c>ModelLoadContext</c>, and
-/// registering a loader in a <see cref="ComponentCatalog"/>. Every other file uses public API only.
+/// strings, the zip archive behind <see cref="ModelSaveContext"/> and the internal <c>ModelLoadContext</c>,
+/// registering a loader in a <see cref="ComponentCatalog"/>, and the environment of a <see cref="TransformsCatalog"/>.
+/// Every other file uses public API only.
 /// </summary>
 /// <remarks>
 /// The header imitates ML.NET's own custom-mapping transformer (<c>LambdaTransform</c>, model signature
@@ -110,6 +111,20 @@ internal static class MLNetInternals
         }
     }
 
+    /// <summary>
+    /// The <see cref="IHostEnvironment"/> behind a <see cref="TransformsCatalog"/> (the <see cref="MLContext"/> it belongs
+    /// to), which ML.NET keeps in the internal <c>IInternalCatalog.Environment</c>.
+    /// </summary>
+    public static IHostEnvironment EnvironmentOf(TransformsCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var property = typeof(TransformsCatalog).GetInterfaces()
+            .Where(i => i.FullName == "Microsoft.ML.Data.IInternalCatalog")
+            .Select(i => i.GetProperty("Environment", AnyMember))
+            .FirstOrDefault() ?? throw Missing("IInternalCatalog.Environment");
+        return property.GetValue(catalog) as IHostEnvironment ?? throw Missing("TransformsCatalog environment");
+    }
+
     private static string ReadString(BinaryReader reader, string[] strings)
     {
         int id = reader.ReadInt32();
@@ -128,5 +143,5 @@ internal static class MLNetInternals
         (type.GetField(name, AnyMember) ?? throw Missing($"{type.Name}.{name}")).GetValue(instance);
 
     private static NotSupportedException Missing(string member) =>
-        new($"ML.NET internal '{member}' was not found: Microsoft.ML.Blip2 persistence is written for ML.NET {SupportedVersion} (loaded: {InstalledVersion.Value}).");
+        new($"ML.NET internal '{member}' was not found: Microsoft.ML.Blip2 is written against the internals of ML.NET {SupportedVersion} (loaded: {InstalledVersion.Value}).");
 }

@@ -5,6 +5,7 @@ using Microsoft.ML.Blip2.Processing;
 using Microsoft.ML.Blip2.Transforms.Data;
 using Microsoft.ML.Blip2.Transforms.Persistence;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Blip2.Transforms.Training;
@@ -17,9 +18,20 @@ namespace Microsoft.ML.Blip2.Transforms.Training;
 internal static class FineTuningFit
 {
     /// <summary>Trains and returns the source of the fine-tuned model (a temporary folder deleted with the transformer).</summary>
+    /// <param name="options">The estimator's options (with the fine-tuner).</param>
+    /// <param name="input">The training rows.</param>
+    /// <param name="host">The estimator's host: a channel named "Fine-tuning" logs what happens (and the fine-tuner's progress).</param>
     /// <exception cref="ArgumentOutOfRangeException">The label column is missing or not text.</exception>
     /// <exception cref="ImageRowException">A training row's image cannot be read.</exception>
-    public static ModelSource Train(Blip2TransformOptions options, IDataView input)
+    public static ModelSource Train(Blip2TransformOptions options, IDataView input, IHost host)
+    {
+        using var channel = host.Start("Fine-tuning");
+        var source = Train(options, input, channel);
+        channel.Info(MessageSensitivity.None, $"Fine-tuned model written to {source.Directory}.");
+        return source;
+    }
+
+    private static ModelSource Train(Blip2TransformOptions options, IDataView input, IChannel channel)
     {
         var generation = options as Blip2TextGenerationOptions;
         var label = generation is null ? (DataViewSchema.Column?)null : InputBinding.BindLabel(input.Schema, generation.LabelColumnName!);
@@ -40,18 +52,22 @@ internal static class FineTuningFit
         var pixels = new List<Tensor>();
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var examples = ReadExamples(input, binding, label, preparer, tokenize, options, device, pixels);
             if (examples.Count == 0)
                 throw new ArgumentException("The training data has no rows: nothing to fine-tune on.", nameof(input));
+            channel.Info(MessageSensitivity.None,
+                $"Prepared {examples.Count} training rows of column '{options.ImageColumnName}' in {clock.Elapsed.TotalSeconds:F1} s; fine-tuning {original.Directory}.");
             Blip2Module model = generation is null
                 ? Blip2ForImageTextRetrieval.FromPretrained(original.Directory, device, options.DType)
                 : Blip2ForConditionalGeneration.FromPretrained(original.Directory, device, options.DType);
             using (model)
             {
+                var context = new Blip2FineTuningContext(preparer.Tokenizer, channel, options.FineTuningCancellation);
                 if (model is Blip2ForImageTextRetrieval retrieval)
-                    options.FineTuner!.FineTune(retrieval, examples, options.FineTuningCancellation);
+                    options.FineTuner!.FineTune(retrieval, examples, context);
                 else
-                    options.FineTuner!.FineTune((Blip2ForConditionalGeneration)model, examples, options.FineTuningCancellation);
+                    options.FineTuner!.FineTune((Blip2ForConditionalGeneration)model, examples, context);
                 options.FineTuningCancellation.ThrowIfCancellationRequested();
                 return WriteFineTuned(model, original);
             }
