@@ -30,6 +30,11 @@ public sealed class OptionsValidationTests
         [nameof(QFormerTrainingOptions.CheckpointDirectory), new QFormerTrainingOptions { CheckpointEverySteps = 10 }],
         [nameof(QFormerTrainingOptions.ContrastiveTemperature), new QFormerTrainingOptions { ContrastiveTemperature = 0 }],
         [nameof(QFormerTrainingOptions.ContrastiveLabelSmoothing), new QFormerTrainingOptions { ContrastiveLabelSmoothing = 1 }],
+        [nameof(QFormerTrainingOptions.RetrievalObjectives), new QFormerTrainingOptions { RetrievalObjectives = 0 }],
+        [nameof(QFormerTrainingOptions.RetrievalObjectives), new QFormerTrainingOptions { RetrievalObjectives = (RetrievalObjectives)8 }],
+        [nameof(QFormerTrainingOptions.TextGenerationStartTokenId), new QFormerTrainingOptions { TextGenerationStartTokenId = -1 }],
+        [nameof(QFormerTrainingOptions.TextGenerationLabelSmoothing), new QFormerTrainingOptions { TextGenerationLabelSmoothing = 1 }],
+        [nameof(QFormerTrainingOptions.TextGenerationLabelSmoothing), new QFormerTrainingOptions { TextGenerationLabelSmoothing = -0.1 }],
     ];
 
     [TestMethod]

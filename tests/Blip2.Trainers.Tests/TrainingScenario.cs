@@ -18,7 +18,7 @@ public sealed class TrainingScenario : IDisposable
         Source = new InMemoryBatchSource(_examples, collator, shuffle: true, seed: 8);
     }
 
-    /// <summary>True for the ITC + ITM scenario.</summary>
+    /// <summary>True for the ITC + ITM + ITG scenario.</summary>
     public bool Retrieval { get; }
 
     /// <summary>The training data.</summary>
@@ -37,6 +37,9 @@ public sealed class TrainingScenario : IDisposable
         Seed = 7,
         CheckpointDirectory = checkpointDirectory,
         CheckpointEverySteps = checkpointEvery,
+        // Retrieval: all three stage-1 losses, so checkpoints carry the ITG head too ([DEC] = 3 in the tiny vocabulary).
+        RetrievalObjectives = RetrievalObjectives.All,
+        TextGenerationStartTokenId = Retrieval ? 3 : null,
     };
 
     /// <summary>A fresh model (always the same weights).</summary>

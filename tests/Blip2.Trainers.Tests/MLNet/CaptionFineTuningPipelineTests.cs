@@ -22,6 +22,7 @@ public sealed class CaptionFineTuningPipelineTests
     private static MLContext mlContext = null!;
     private static TransformerChain<ImageCaptioningTransformer> fitted = null!;
     private static QFormerFineTuner fineTuner = null!;
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<LoggingEventArgs> log = new();
     private static readonly GenerationOptions Greedy = new() { MaxNewTokens = 4, NumBeams = 1 };
 
     [ClassInitialize]
@@ -33,6 +34,7 @@ public sealed class CaptionFineTuningPipelineTests
         train = Rows(ShapeImages.Write(Path.Combine(work.Path, "train"), perCombination: 24, seed: 1, TinyModelDirectory.ImageSize));
         heldOut = Rows(ShapeImages.Write(Path.Combine(work.Path, "held-out"), perCombination: 6, seed: 2, TinyModelDirectory.ImageSize));
         mlContext = new MLContext(seed: 1);
+        mlContext.Log += (_, e) => log.Enqueue(e);
         fineTuner = new QFormerFineTuner(new QFormerTrainingOptions
         {
             LearningRate = 3e-3,
@@ -70,6 +72,22 @@ public sealed class CaptionFineTuningPipelineTests
         // 9 equally likely captions: chance is 1/9.
         Assert.IsTrue(before < 0.25, summary);
         Assert.IsTrue(after >= 0.9, summary);
+    }
+
+    [TestMethod]
+    public void FitLogsPreparationProgressAndOutcomeToTheMLContextLog()
+    {
+        var messages = log.Where(e => e.Source.Contains(nameof(ImageCaptioningEstimator), StringComparison.Ordinal)).ToList();
+        var info = messages.Where(e => e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Info).Select(e => e.RawMessage).ToList();
+        var trace = messages.Where(e => e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Trace).Select(e => e.RawMessage).ToList();
+        long steps = fineTuner.LastResult!.Steps;
+        Assert.IsTrue(info.Any(m => m.StartsWith($"Prepared {train.Count} training rows", StringComparison.Ordinal)), string.Join("\n", info));
+        Assert.IsTrue(info.Any(m => m.StartsWith($"step 1/{steps} epoch 0: loss ", StringComparison.Ordinal)), "first step at info");
+        Assert.IsTrue(info.Any(m => m.StartsWith($"step {steps}/{steps} ", StringComparison.Ordinal)), "last step at info");
+        Assert.IsTrue(trace.Any(m => m.StartsWith($"step 2/{steps} ", StringComparison.Ordinal)), "other steps at trace");
+        Assert.IsTrue(info.Any(m => m.StartsWith($"Fine-tuning completed after {steps}/{steps} steps", StringComparison.Ordinal)), "outcome");
+        Assert.IsTrue(info.Any(m => m.StartsWith("Fine-tuned model written to ", StringComparison.Ordinal)), "result folder");
+        Assert.IsLessThan(20, info.Count(m => m.StartsWith("step ", StringComparison.Ordinal)), "info is kept to milestones");
     }
 
     [TestMethod]

@@ -62,6 +62,41 @@ public sealed class RetrievalFineTuningPipelineTests
 
         using var tuned = Blip2ForImageTextRetrieval.FromPretrained(fitted.ModelDirectory);
         Assert.IsTrue(RecordingFineTuner.Values(tuned, RecordingFineTuner.RetrievalParameter).All(v => v == 0.25f));
+        Assert.AreEqual(Array.IndexOf(BertVocabulary, "[CLS]"), fineTuner.Context!.Tokenizer.ClsTokenId, "the Q-Former tokenizer is handed over");
+        Assert.IsNotNull(fineTuner.Context.Channel);
+    }
+
+    [TestMethod]
+    public void GenerationLossStartsFromTheTokenizersBosTokenDec()
+    {
+        // The tokenizer as LAVIS / the Hugging Face conversion saves it: [DEC] added after the vocabulary as bos_token.
+        using var directory = new TemporaryDirectory();
+        foreach (var file in Directory.GetFiles(modelDirectory))
+            File.Copy(file, Path.Combine(directory.Path, Path.GetFileName(file)));
+        int dec = BertVocabulary.Length;
+        var addedToken = new { content = "[DEC]", lstrip = false, normalized = false, rstrip = false, single_word = false, special = true };
+        File.WriteAllText(Path.Combine(directory.Path, "tokenizer_config.json"), System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["tokenizer_class"] = "BertTokenizer",
+            ["do_lower_case"] = true,
+            ["model_max_length"] = 32,
+            ["bos_token"] = "[DEC]",
+            ["added_tokens_decoder"] = new Dictionary<string, object> { [dec.ToString(System.Globalization.CultureInfo.InvariantCulture)] = addedToken },
+        }));
+        var ml = new MLContext(seed: 1);
+        var reports = new List<Blip2.Trainers.TrainingProgress>();
+        var estimator = ml.Transforms.Blip2MatchImageText("Score", nameof(PairRow.ImagePath), nameof(PairRow.Caption), directory.Path,
+            new QFormerTrainingOptions { BatchSize = 9, Epochs = 1, RetrievalObjectives = RetrievalObjectives.All, Schedule = LearningRateScheduleKind.Constant },
+            new SynchronousProgress<Blip2.Trainers.TrainingProgress>(reports.Add));
+        using (estimator.Fit(ml.Data.LoadFromEnumerable(train.Take(18)))) { }
+        Assert.HasCount(2, reports);
+        CollectionAssert.AreEquivalent(new[] { "itc", "itm", "itg" }, reports[0].LossComponents.Keys.ToList());
+
+        // Without a bos token in the tokenizer (the class's model directory), ITG needs the option.
+        var noBos = ml.Transforms.Blip2MatchImageText("Score", nameof(PairRow.ImagePath), nameof(PairRow.Caption), modelDirectory,
+            new QFormerTrainingOptions { BatchSize = 9, Epochs = 1, RetrievalObjectives = RetrievalObjectives.All });
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => noBos.Fit(ml.Data.LoadFromEnumerable(train.Take(18))).Dispose());
+        StringAssert.Contains(e.Message, nameof(QFormerTrainingOptions.TextGenerationStartTokenId));
     }
 
     [TestMethod]
