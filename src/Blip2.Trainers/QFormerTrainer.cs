@@ -5,7 +5,8 @@ namespace Blip2.Trainers;
 
 /// <summary>
 /// Fine-tunes BLIP-2 on your data with the Q-Former recipe (vision encoder and language model frozen by default):
-/// captioning / VQA for <see cref="Blip2ForConditionalGeneration"/>, ITC + ITM for
+/// captioning / VQA for <see cref="Blip2ForConditionalGeneration"/>, the stage-1 losses of
+/// <see cref="QFormerTrainingOptions.RetrievalObjectives"/> (ITC + ITM by default, ITG optional) for
 /// <see cref="Blip2ForImageTextRetrieval"/>. Handles epochs, gradient accumulation, schedule, validation, early
 /// stopping, checkpoints, progress and cancellation; the step-level work is done by a <see cref="QFormerTrainingSession"/>.
 /// </summary>
@@ -49,7 +50,7 @@ public sealed class QFormerTrainer
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Run(total => QFormerTrainingSession.Create(model, Options, total), null, train, validation, progress, cancellationToken);
 
-    /// <summary>Trains an image–text retrieval model (ITC + ITM).</summary>
+    /// <summary>Trains an image–text retrieval model (the losses of <see cref="QFormerTrainingOptions.RetrievalObjectives"/>).</summary>
     /// <inheritdoc cref="Train(Blip2ForConditionalGeneration, ITrainingBatchSource, ITrainingBatchSource?, IProgress{TrainingProgress}?, CancellationToken)"/>
     public TrainingResult Train(Blip2ForImageTextRetrieval model, ITrainingBatchSource train, ITrainingBatchSource? validation = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>

@@ -68,9 +68,12 @@ public sealed class QFormerTrainingSession : IDisposable
     }
 
     /// <summary>
-    /// Starts an image–text retrieval session (ITC + ITM with hard negatives, see <see cref="ImageTextRetrievalObjective"/>)
-    /// on <paramref name="model"/>, with a learnable temperature named <c>temp</c> owned by the session.
+    /// Starts an image–text retrieval session (the losses of <see cref="QFormerTrainingOptions.RetrievalObjectives"/>:
+    /// ITC, ITM with hard negatives, ITG) on <paramref name="model"/>, with a learnable temperature named <c>temp</c> and,
+    /// with ITG, the language-modelling head <c>cls.predictions.*</c> owned by the session (trained, checkpointed, not
+    /// part of the model).
     /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid, or ITG lacks a valid <see cref="QFormerTrainingOptions.TextGenerationStartTokenId"/>.</exception>
     /// <param name="model">The model; its trained parameters are updated in place.</param>
     /// <param name="options">Training options (validated).</param>
     /// <param name="totalSteps">Total optimizer steps of the run; required for linear and cosine schedules.</param>

@@ -105,6 +105,29 @@ public sealed class RetrievalObjectiveTests
     }
 
     [TestMethod]
+    public void EachLossCanBeTrainedAloneAndAccuracyFollowsIt()
+    {
+        using var model = Blip2ForImageTextRetrieval.FromPretrained(GoldenFiles.ItmModel);
+        using var inputs = GoldenFiles.Inputs("itm");
+        using var batch = new TrainingBatch(inputs.LoadTensorCopy("pixel_values"), inputs.LoadTensorCopy("itm_input_ids"), inputs.LoadTensorCopy("itm_attention_mask"));
+        var options = new QFormerTrainingOptions { Schedule = LearningRateScheduleKind.Constant, TextGenerationStartTokenId = 98 };
+        (RetrievalObjectives Losses, string Name, long Predictions)[] cases =
+        [
+            (RetrievalObjectives.ImageTextContrastive, "itc", 2), // top-1 image → text over the 2 images
+            (RetrievalObjectives.ImageTextMatching, "itm", 6),    // 3 pairs per example
+            (RetrievalObjectives.ImageGroundedTextGeneration, "itg", 6 + 3), // non-padding next-token targets
+        ];
+        foreach (var (losses, name, predictions) in cases)
+        {
+            using var session = QFormerTrainingSession.Create(model, options with { RetrievalObjectives = losses });
+            var statistics = session.EvaluateBatch(batch);
+            CollectionAssert.AreEquivalent(new[] { name }, statistics.Components.Keys.ToList(), losses.ToString());
+            Assert.AreEqual(statistics.Components[name], statistics.Loss, 1e-6, name);
+            Assert.AreEqual(predictions, statistics.Predictions, name);
+        }
+    }
+
+    [TestMethod]
     public void OneExampleBatchesAreRejected()
     {
         using var model = TinyBlip2.CreateRetrieval();

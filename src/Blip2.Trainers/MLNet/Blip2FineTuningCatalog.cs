@@ -73,7 +73,8 @@ public static class Blip2FineTuningCatalog
     }
 
     /// <summary>
-    /// Fine-tunes an image–text retrieval model (ITC + ITM, in-batch negatives) on the rows' (image, text) pairs in
+    /// Fine-tunes an image–text retrieval model (<see cref="QFormerTrainingOptions.RetrievalObjectives"/>: ITC + ITM by
+    /// default, ITG optional; in-batch negatives) on the rows' (image, text) pairs in
     /// <c>Fit</c>, then scores how well each row's text matches its image.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>

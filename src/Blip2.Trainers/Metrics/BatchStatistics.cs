@@ -9,6 +9,6 @@ namespace Blip2.Trainers.Metrics;
 /// <param name="Components">Named loss parts (<c>itc</c>, <c>itm</c> for retrieval), empty otherwise.</param>
 public sealed record BatchStatistics(double Loss, long Targets, long Correct, long Predictions, long Examples, IReadOnlyDictionary<string, double> Components)
 {
-    /// <summary>Correct / predictions (token accuracy for captioning and VQA, ITM accuracy for retrieval).</summary>
+    /// <summary>Correct / predictions (token accuracy for captioning and VQA; for retrieval ITM accuracy, else ITG token accuracy, else ITC top-1).</summary>
     public double Accuracy => Predictions == 0 ? double.NaN : (double)Correct / Predictions;
 }

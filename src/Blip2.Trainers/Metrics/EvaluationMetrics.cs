@@ -2,7 +2,7 @@ namespace Blip2.Trainers.Metrics;
 
 /// <summary>Metrics over a whole evaluation set.</summary>
 /// <param name="Loss">Target-weighted mean loss (for language modelling: mean cross-entropy over all answer tokens).</param>
-/// <param name="Accuracy">Correct / predictions (teacher-forced token accuracy; ITM accuracy for retrieval).</param>
+/// <param name="Accuracy">Correct / predictions (teacher-forced token accuracy; for retrieval ITM accuracy, else ITG token accuracy, else ITC top-1).</param>
 /// <param name="Targets">Targets the loss is averaged over.</param>
 /// <param name="Examples">Examples evaluated.</param>
 public sealed record EvaluationMetrics(double Loss, double Accuracy, long Targets, long Examples)
