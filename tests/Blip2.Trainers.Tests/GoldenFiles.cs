@@ -25,6 +25,13 @@ public static class GoldenFiles
     /// <summary>The <c>itm</c> case model (tiny retrieval checkpoint).</summary>
     public static string ItmModel => Path.Combine(Directory, "itm", "model");
 
+    /// <summary>The <c>itm</c> case's two images with their ITM texts (one padded) as a training batch.</summary>
+    public static Blip2.Trainers.Data.TrainingBatch ItmBatch()
+    {
+        using var inputs = Inputs("itm");
+        return new(inputs.LoadTensorCopy("pixel_values"), inputs.LoadTensorCopy("itm_input_ids"), inputs.LoadTensorCopy("itm_attention_mask"));
+    }
+
     /// <summary>Opens <c>inputs.safetensors</c> of a case.</summary>
     public static SafetensorsFile Inputs(string caseName) => SafetensorsFile.Open(Path.Combine(Directory, caseName, "inputs.safetensors"));
 

@@ -48,8 +48,7 @@ public sealed class ImageGroundedTextGenerationTests
     public void ContrastiveAndMatchingLossesAreUnchangedByAddingGeneration()
     {
         using var model = Blip2ForImageTextRetrieval.FromPretrained(GoldenFiles.ItmModel);
-        using var inputs = GoldenFiles.Inputs("itm");
-        using var batch = new TrainingBatch(inputs.LoadTensorCopy("pixel_values"), inputs.LoadTensorCopy("itm_input_ids"), inputs.LoadTensorCopy("itm_attention_mask"));
+        using var batch = GoldenFiles.ItmBatch();
         var options = new QFormerTrainingOptions { Schedule = LearningRateScheduleKind.Constant, TextGenerationStartTokenId = StartToken };
 
         IReadOnlyDictionary<string, double> without, with;

@@ -108,8 +108,7 @@ public sealed class RetrievalObjectiveTests
     public void EachLossCanBeTrainedAloneAndAccuracyFollowsIt()
     {
         using var model = Blip2ForImageTextRetrieval.FromPretrained(GoldenFiles.ItmModel);
-        using var inputs = GoldenFiles.Inputs("itm");
-        using var batch = new TrainingBatch(inputs.LoadTensorCopy("pixel_values"), inputs.LoadTensorCopy("itm_input_ids"), inputs.LoadTensorCopy("itm_attention_mask"));
+        using var batch = GoldenFiles.ItmBatch();
         var options = new QFormerTrainingOptions { Schedule = LearningRateScheduleKind.Constant, TextGenerationStartTokenId = 98 };
         (RetrievalObjectives Losses, string Name, long Predictions)[] cases =
         [
