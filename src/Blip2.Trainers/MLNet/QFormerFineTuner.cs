@@ -62,7 +62,7 @@ public sealed class QFormerFineTuner : IBlip2FineTuner
         if (options.RetrievalObjectives.HasFlag(RetrievalObjectives.ImageGroundedTextGeneration) && options.TextGenerationStartTokenId is null)
         {
             long start = context.Tokenizer.BosTokenId ?? throw new InvalidOperationException(
-                $"Image-grounded text generation needs a decoder start token: the Q-Former tokenizer has no bos_token (LAVIS adds [DEC]); set QFormerTrainingOptions.{nameof(QFormerTrainingOptions.TextGenerationStartTokenId)}.");
+                $"Image-grounded text generation needs a decoder start token: the Q-Former tokenizer has no bos_token (LAVIS adds [DEC] after the BERT vocabulary: id 30522 for bert-base-uncased); set QFormerTrainingOptions.{nameof(QFormerTrainingOptions.TextGenerationStartTokenId)}.");
             options = options with { TextGenerationStartTokenId = start };
         }
         var batches = Batches(examples, new RetrievalTextCollator(padId));

@@ -6,7 +6,7 @@ namespace Blip2.Trainers.Metrics;
 /// <param name="Correct">Correct predictions (argmax next tokens; ITM decisions for retrieval).</param>
 /// <param name="Predictions">Predictions counted for <paramref name="Correct"/>.</param>
 /// <param name="Examples">Examples in the batch.</param>
-/// <param name="Components">Named loss parts (<c>itc</c>, <c>itm</c> for retrieval), empty otherwise.</param>
+/// <param name="Components">Named loss parts (<c>itc</c>, <c>itm</c>, <c>itg</c> for retrieval), empty otherwise.</param>
 public sealed record BatchStatistics(double Loss, long Targets, long Correct, long Predictions, long Examples, IReadOnlyDictionary<string, double> Components)
 {
     /// <summary>Correct / predictions (token accuracy for captioning and VQA; for retrieval ITM accuracy, else ITG token accuracy, else ITC top-1).</summary>
